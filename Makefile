@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh clone: `make book` and `make test`.
+# Both create the virtual environment in .venv from the pinned requirements first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export MPLBACKEND := Agg
+
+.PHONY: book test unit notebooks site-ci browser lab env chromium clean bench
+
+## Build the website into _build/html, executing every notebook at the book scale.
+book: $(STAMP)
+	NONEQ_SCALE=book NONEQ_SLIDERS=static NONEQ_PROGRESS=0 \
+	  $(BIN)/jupyter-book build . -W -n --keep-going
+
+## Run every test: unit tests, every notebook (nbval, ci scale), then the browser check.
+test: unit notebooks site-ci browser
+
+unit: $(STAMP)
+	NONEQ_SCALE=ci $(BIN)/pytest -q -m "not browser" tests
+
+notebooks: $(STAMP)
+	NONEQ_SCALE=ci NONEQ_SLIDERS=live NONEQ_PROGRESS=0 \
+	  $(BIN)/pytest -q --nbval-lax -p no:cacheprovider book/
+
+## The website at the ci scale, for the browser check (kept apart from the real build).
+site-ci: $(STAMP)
+	NONEQ_SCALE=ci NONEQ_SLIDERS=static NONEQ_PROGRESS=0 \
+	  $(BIN)/jupyter-book build . -W -n --keep-going --path-output _build/ci -q
+
+browser: $(STAMP) chromium
+	NONEQ_SITE=_build/ci/_build/html NONEQ_REQUIRE_SITE=1 \
+	  $(BIN)/pytest -q -m browser tests/test_site.py
+
+## Open the book in JupyterLab (live sliders).
+lab: $(STAMP)
+	NONEQ_SCALE=book $(BIN)/jupyter lab book/
+
+## Speed measurements (see benchmarks/).
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+## Debian's chromium for the browser check (installed once, quietly).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf _build

@@ -1,0 +1,255 @@
+"""Unit tests of the shared infrastructure: scales, seeds, validation, style, sliders."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from noneq import __version__, rng, scale, style, validate  # noqa: E402
+from noneq.sliders import Param, StaticSlider, slider, slider_mode  # noqa: E402
+
+
+def test_version():
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
+
+
+# --- scale -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["ci", "book", "paper"])
+def test_scale_from_environment(monkeypatch, name):
+    monkeypatch.setenv("NONEQ_SCALE", name.upper())
+    assert scale.scale() == name
+    assert scale.pick(ci=1, book=2, paper=3) == {"ci": 1, "book": 2, "paper": 3}[name]
+
+
+def test_scale_default_is_book(monkeypatch):
+    monkeypatch.delenv("NONEQ_SCALE", raising=False)
+    assert scale.scale() == "book"
+
+
+@pytest.mark.parametrize("bad", ["huge", "cI2", "0"])
+def test_scale_unknown_name(monkeypatch, bad):
+    monkeypatch.setenv("NONEQ_SCALE", bad)
+    with pytest.raises(ValueError, match="NONEQ_SCALE must be one of 'ci', 'book', 'paper'"):
+        scale.scale()
+    with pytest.raises(ValueError, match="NONEQ_SCALE"):
+        scale.pick(ci=1, book=2, paper=3)
+
+
+def test_scale_override_validated():
+    assert scale.pick(ci=1, book=2, paper=3, override="paper") == 3
+    with pytest.raises(ValueError, match="got 'fast'"):
+        scale.scale("fast")
+
+
+# --- seeds -----------------------------------------------------------------
+
+def test_resolve_seed_passes_small_integers():
+    assert rng.resolve_seed(0) == 0
+    assert rng.resolve_seed(np.int64(12345)) == 12345
+    assert rng.resolve_seed(rng.SEED_MAX) == rng.SEED_MAX
+
+
+def test_resolve_seed_hashes_large_integers_deterministically():
+    a, b = rng.resolve_seed(2**40), rng.resolve_seed(2**40 + 1)
+    assert 0 <= a <= rng.SEED_MAX and 0 <= b <= rng.SEED_MAX
+    assert a == rng.resolve_seed(2**40) and a != b
+
+
+def test_resolve_seed_none_gives_fresh_entropy():
+    draws = {rng.resolve_seed(None) for _ in range(8)}
+    assert len(draws) > 1
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "7", True, [1]])
+def test_resolve_seed_rejects(bad):
+    with pytest.raises(ValueError, match="seed must be None or a non-negative integer"):
+        rng.resolve_seed(bad)
+
+
+def test_spawn_seeds_reproducible_and_distinct():
+    a = rng.spawn_seeds(42, 16)
+    assert a.dtype == np.uint32 and a.shape == (16,)
+    np.testing.assert_array_equal(a, rng.spawn_seeds(42, 16))
+    assert len(set(a.tolist())) == 16
+    assert not np.array_equal(a, rng.spawn_seeds(43, 16))
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        rng.spawn_seeds(1, 0)
+
+
+def test_numba_kernel_seeded_inside_is_reproducible():
+    """The convention itself: np.random.seed inside an njit kernel fixes its stream."""
+    from numba import njit
+
+    @njit
+    def draw(seed, n):
+        np.random.seed(seed)
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = np.random.random()
+        return out
+
+    s = rng.resolve_seed(7)
+    np.testing.assert_array_equal(draw(s, 5), draw(s, 5))
+    assert not np.array_equal(draw(s, 5), draw(s + 1, 5))
+
+
+# --- validation ------------------------------------------------------------
+
+def test_integer():
+    assert validate.integer("M", np.int32(5), minimum=2) == 5
+    with pytest.raises(ValueError, match=r"M must be an integer in \[2, inf\], got 1"):
+        validate.integer("M", 1, minimum=2)
+    with pytest.raises(ValueError, match="M must be an integer, got 2.0"):
+        validate.integer("M", 2.0, minimum=2)
+    with pytest.raises(ValueError, match="must be an integer"):
+        validate.integer("M", True)
+
+
+def test_real():
+    assert validate.real("T", 2, lo=0, lo_open=True) == 2.0
+    assert validate.real("T2", np.inf, lo=0, lo_open=True, allow_inf=True) == np.inf
+    with pytest.raises(ValueError, match=r"T must be in \(0, inf\], got 0"):
+        validate.real("T", 0.0, lo=0, lo_open=True)
+    with pytest.raises(ValueError, match="T must be a finite number"):
+        validate.real("T", np.inf, lo=0)
+    with pytest.raises(ValueError, match="finite"):
+        validate.real("T", float("nan"))
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\], got 1.5"):
+        validate.real("p", 1.5, lo=0, hi=1)
+    with pytest.raises(ValueError, match="p must be a real number"):
+        validate.real("p", "0.5")
+
+
+def test_choice_and_array():
+    assert validate.choice("method", "mpa", ("mpa", "solve")) == "mpa"
+    with pytest.raises(ValueError, match="method must be one of 'mpa', 'solve', got 'lu'"):
+        validate.choice("method", "lu", ("mpa", "solve"))
+    a = validate.array("rho", [1, 2, 3], lo=0)
+    assert a.dtype == np.float64 and a.flags.c_contiguous
+    with pytest.raises(ValueError, match="rho must have all elements in"):
+        validate.array("rho", [1, -2], lo=0)
+    with pytest.raises(ValueError, match="rho must be a 1-dimensional array"):
+        validate.array("rho", [[1.0]])
+    with pytest.raises(ValueError, match="finite"):
+        validate.array("rho", [1.0, np.nan])
+
+
+# --- style -----------------------------------------------------------------
+
+def test_style_applies_palette():
+    style.use_style()
+    cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    assert [c.lower() for c in cycle] == [c.lower() for c in style.COLORS]
+    fig, axes = style.figure(2)
+    assert len(axes) == 2
+    matplotlib.pyplot.close(fig)
+    with pytest.raises(ValueError, match="ncols and nrows"):
+        style.figure(0)
+
+
+# --- sliders ---------------------------------------------------------------
+
+def _draw(fig, a, b):
+    ax = fig.add_subplot()
+    x = np.linspace(0, 1, 50)
+    ax.plot(x, a * x + (5 if np.isinf(b) else b))
+    ax.set_title(f"a={a}, b={b}")
+
+
+def test_static_slider_frames_and_html():
+    params = [Param("a", [1, 2, 3], label="κ<sub>Λ</sub>", fmt="{:.1f}"), Param("b", [0.0, np.inf], default=np.inf)]
+    s = slider(_draw, params, mode="static", dpi=40)
+    assert isinstance(s, StaticSlider)
+    assert len(s.frames) == 6 and all(f.startswith("data:image/png;base64,") for f in s.frames)
+    assert len(set(s.frames)) == 6  # every parameter combination draws a different picture
+    html = s._repr_html_()
+    assert html.count('type="range"') == 2
+    assert 'max="2"' in html and 'max="1"' in html
+    assert "https://" not in html and "http://" not in html  # self-contained, no CDN
+    data = json.loads(re.search(r'<script type="application/json" class="noneq-slider-data">(.*?)</script>', html).group(1))
+    assert data["shape"] == [3, 2]
+    assert data["shown"] == [["1.0", "2.0", "3.0"], ["0", "∞"]]
+    assert data["names"] == ["κΛ", "b"]
+    # the initial frame is the one of the defaults (a=1, b=inf): C-order index 0*2 + 1
+    assert f'<img src="{s.frames[1]}"' in html
+
+
+def test_static_slider_frames_have_equal_size():
+    from PIL import Image
+    import base64
+    import io
+
+    def draw(fig, n):
+        ax = fig.add_subplot()
+        ax.plot(np.arange(n), np.arange(n) ** 3)
+        ax.set_ylabel("a long label" * (n % 3 + 1))
+
+    s = slider(draw, {"n": [2, 10, 1000]}, mode="static", dpi=40)
+    sizes = {Image.open(io.BytesIO(base64.b64decode(f.split(",", 1)[1]))).size for f in s.frames}
+    assert len(sizes) == 1
+
+
+def test_live_slider_builds_widgets():
+    import ipywidgets as widgets
+
+    calls = []
+
+    def draw(fig, a, b):
+        calls.append((a, b))
+        _draw(fig, a, b)
+
+    w = slider(draw, {"a": [1, 2], "b": [0.5, 1.5]}, mode="live")
+    assert isinstance(w, widgets.VBox)
+    controls = w.children[0].children
+    assert [c.value for c in controls] == [1, 0.5]
+    controls[0].value = 2  # moving a slider calls back into Python
+    assert calls == [(1, 0.5), (2, 0.5)]
+
+
+def test_slider_mode_from_environment(monkeypatch):
+    monkeypatch.delenv("NONEQ_SLIDERS", raising=False)
+    assert slider_mode() == "live"
+    monkeypatch.setenv("NONEQ_SLIDERS", "static")
+    assert slider_mode() == "static"
+    monkeypatch.setenv("NONEQ_SLIDERS", "movie")
+    with pytest.raises(ValueError, match="NONEQ_SLIDERS .* must be one of 'live', 'static', got 'movie'"):
+        slider_mode()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(draw=None, params={"a": [1]}), "draw must be callable"),
+        (dict(draw=_draw, params={}), "at least one parameter"),
+        (dict(draw=_draw, params={"a": []}), "values must be a non-empty sequence"),
+        (dict(draw=_draw, params={"a": 3}), "values must be a sequence"),
+        (dict(draw=_draw, params={"a": [1.0, float("nan")]}), "must not contain NaN"),
+        (dict(draw=_draw, params=[Param("a", [1]), Param("a", [2])]), "distinct names"),
+        (dict(draw=_draw, params=["a"]), "Param objects"),
+        (dict(draw=_draw, params={"a": range(30), "b": range(30)}, max_frames=100), "900 frames"),
+        (dict(draw=_draw, params={"a": [1]}, figsize=(0, 3)), "figsize"),
+        (dict(draw=_draw, params={"a": [1]}, dpi=5), "dpi must be an integer in"),
+        (dict(draw=_draw, params={"a": [1]}, mode="video"), "must be one of 'live', 'static'"),
+    ],
+)
+def test_slider_rejects_bad_specs(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        slider(**kwargs)
+
+
+def test_param_validation():
+    with pytest.raises(ValueError, match="Python identifier"):
+        Param("not a name", [1])
+    with pytest.raises(ValueError, match="default 5 is not one of its values"):
+        Param("a", [1, 2], default=5)
+    with pytest.raises(ValueError, match="cannot format"):
+        Param("a", [1.0], fmt="{:d}")
+    assert Param("T2", [1, np.inf]).show(np.inf) == "∞"
+    assert Param("T2", [1, np.inf], fmt=lambda v: f"T={v}").show(1) == "T=1"
