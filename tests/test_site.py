@@ -31,7 +31,7 @@ REQUIRED = os.environ.get("NONEQ_REQUIRE_SITE", "0") == "1"
 
 pytestmark = pytest.mark.browser
 
-# Pages Sphinx writes for itself; they carry no book content.
+# Pages Sphinx writes for itself (the root index.html only redirects to the intro).
 _SKIP_PAGES = {"genindex.html", "search.html", "index.html"}
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
 
@@ -42,7 +42,7 @@ def _pages() -> list[str]:
     return sorted(
         str(p.relative_to(SITE))
         for p in SITE.rglob("*.html")
-        if p.name not in _SKIP_PAGES and "_static" not in p.parts and "_sources" not in p.parts
+        if str(p.relative_to(SITE)) not in _SKIP_PAGES and "_static" not in p.parts and "_sources" not in p.parts
     )
 
 
@@ -127,6 +127,24 @@ def _open(browser, url):
         timeout=30_000,
     )
     return page, errors, failed, foreign
+
+
+_REMOTE_ASSET = re.compile(
+    r"<(?:script|img|iframe)\b[^>]*\bsrc=[\"']\s*(?:https?:)?//|<link\b[^>]*\bhref=[\"']\s*(?:https?:)?//[^>]*>",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("rel", PAGES or ["<no site>"])
+def test_no_remote_assets_in_html(rel):
+    """No page pulls a script, stylesheet or image from another host."""
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    html = (SITE / rel).read_text(encoding="utf-8", errors="replace")
+    remote = [m.group(0)[:120] for m in _REMOTE_ASSET.finditer(html)]
+    # <link rel="canonical"|"preconnect"> are not assets; stylesheets and scripts are
+    remote = [r for r in remote if not re.search(r'rel=["\'](canonical|alternate)', r)]
+    assert not remote, f"{rel}: remote assets: {remote}"
 
 
 @pytest.mark.parametrize("rel", PAGES or ["<no site>"])

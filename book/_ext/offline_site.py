@@ -20,7 +20,9 @@ from pathlib import Path
 ENTRY = "tex-mml-chtml.js"
 # The speech-rule engine (sre, ~18 MB) and the SVG output are never loaded by the
 # CHTML entry point with its default settings; leave them out of the site.
-_SKIP = shutil.ignore_patterns("sre", "*speech*", "*svg*", "node-main*", "latest.js")
+_SKIP = shutil.ignore_patterns(
+    "sre", "*speech*", "*svg*", "node-main*", "latest.js", "tex-chtml-full.js", "tex-chtml.js", "mml-chtml.js"
+)
 
 
 def mathjax_source() -> Path:
