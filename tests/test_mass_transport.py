@@ -149,13 +149,14 @@ def test_zrp_fugacities_ratio_two_and_eq23():
 
 
 def test_zrp_simulation_matches_exact_fugacities():
-    r = mt.simulate_zrp_three_branch(24, 24, 24, 0.5, p=0.75, t_max=6000.0, t_relax=500.0, seed=3)
-    # bulk shift ln(z_A/z_B) ~ ln 2 within 4 standard errors
-    assert abs(r.shift - r.shift_exact) < 4 * r.shift_err
+    r = mt.simulate_zrp_three_branch(24, 24, 24, 0.5, p=0.75, t_max=1.5e5, t_relax=500.0, seed=3)
+    # bulk shift of the local chemical potentials against the exact fixed-M value (4 standard errors)
+    assert abs(r.shift - r.shift_canonical) < 4 * r.shift_err
     # mid-branch correction to z_A/z_B = 2 is of order (q/p)**(n/2), eq. (23)
     assert abs(r.shift_exact - math.log(2)) < 3 * (0.25 / 0.75) ** 12
-    # site densities against the grand-canonical law built on the exact fugacities (eq. 19)
-    assert np.abs(r.site_density - r.theory_density).max() < 0.1
+    # site densities against the exact fixed-M law built on the fugacities (eq. 19); the
+    # per-site statistical error of these time averages is below 0.01 (block spread)
+    assert np.abs(r.site_density - r.theory_density).max() < 0.04
 
 
 def test_zrp_densities_sum():

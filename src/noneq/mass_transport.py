@@ -807,27 +807,34 @@ def zrp_fugacities(n_A, n_B, n_C, p, q=None, gamma_B=1.0, gamma_C=1.0):
     return {"A": z[g.info["A"]], "B": z[g.info["B"]], "C": z[g.info["C"]]}
 
 
-def zrp_densities(z, M):
-    """Grand-canonical site densities of the zero range process with ``f = 1`` (eq. 19).
+def zrp_densities(z, M, canonical=True):
+    """Site densities of the zero range process with ``f = 1`` and fugacities ``z`` (eq. 19).
 
-    Site ``i`` is geometric with parameter ``w_i = x z_i``: ``<n_i> = w_i / (1 - w_i)``;
-    the global fugacity ``x`` (``x max z < 1``) is fixed by ``sum_i <n_i> = M``.
+    Grand-canonically site ``i`` is geometric with parameter ``w_i = x z_i``,
+    ``<n_i> = w_i / (1 - w_i)``, the global fugacity ``x`` (``x max z < 1``) being
+    fixed by ``sum_i <n_i> = M``. With ``canonical=True`` (default) the exact
+    finite-size averages at fixed ``M`` are returned instead:
+    ``P(n_i >= n) = z_i**n Z(M - n) / Z(M)`` with ``Z(m)`` the coefficient of
+    ``s**m`` in ``prod_i 1 / (1 - z_i s)``, computed by a normalised recursion.
 
     Parameters
     ----------
     z : array
         Fugacities of all sites.
-    M : float
+    M : int
         Total number of particles (> 0).
+    canonical : bool
+        Exact fixed-``M`` averages (True) or grand-canonical ones (False).
 
     Returns
     -------
     (densities, x)
     """
     from scipy.optimize import brentq
+    from scipy.signal import lfilter
 
     z = validate.array("z", z, lo=0.0, lo_open=True)
-    M = validate.real("M", M, 0.0, lo_open=True)
+    M = validate.integer("M", M, 1)
     zmax = z.max()
 
     def excess(x):
@@ -836,7 +843,17 @@ def zrp_densities(z, M):
 
     x = brentq(excess, 0.0, (1.0 - 1e-15) / zmax, xtol=1e-15, rtol=1e-14, maxiter=500)
     w = x * z
-    return w / (1.0 - w), x
+    if not canonical:
+        return w / (1.0 - w), x
+    # distribution of the grand-canonical total, truncated at M: Zt(m) = Z(m) x**m / prod(1/(1-w))
+    Zt = np.zeros(M + 1)
+    Zt[0] = 1.0
+    for wi in w:
+        Zt = (1.0 - wi) * lfilter([1.0], [1.0, -wi], Zt)
+    n = np.arange(1, M + 1)
+    ratio = Zt[M - n] / Zt[M]  # Z(M - n) x**(M-n) / (Z(M) x**M)
+    dens = np.array([np.sum(np.exp(n * math.log(wi)) * ratio) for wi in w])
+    return dens, x
 
 
 # --------------------------------------------------------------------------- models
@@ -1180,11 +1197,12 @@ class ZRPResult:
     """Output of :func:`simulate_zrp_three_branch`.
 
     ``site_density`` (time-averaged occupation of every site, graph order),
-    ``theory_density`` (grand-canonical prediction from the exact fugacities),
+    ``theory_density`` (exact fixed-``M`` prediction from the exact fugacities),
     ``z`` (fugacities, dict), ``x`` (global fugacity), ``density``/``density_err``
     (bulk of each branch), ``lam``/``lam_err`` (``ln((1 + rho)/rho)``, the local
     chemical potential of a geometric single-site law), ``shift``/``shift_err``
     (``lam_B - lam_A``), ``shift_exact`` (``ln(z_A / z_B)`` at mid-branch),
+    ``shift_canonical`` (the same estimator applied to the exact fixed-``M`` densities),
     ``flux`` (net flux per bulk link), ``graph``.
     """
 
@@ -1200,6 +1218,7 @@ class ZRPResult:
     shift: float
     shift_err: float
     shift_exact: float
+    shift_canonical: float
     flux: dict
     events: int
     wall: float
@@ -1235,7 +1254,7 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     Mtot = int(round(rho * g.n))
     if Mtot < 1:
         raise ValueError("rho * N must be at least 1 particle")
-    theo, x = zrp_densities(z, Mtot)
+    theo, x = zrp_densities(z, Mtot, canonical=True)
     s = spawn_seeds(seed, 3)
     m0 = stationary_masses(np.ones(g.n), Mtot, seed=int(s[0]), zrp=True)
     events, wall = 0, 0.0
@@ -1258,7 +1277,10 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
         lam[b] = float(math.log((1 + mu) / mu))
         lam_err[b] = float(er / (mu * (1 + mu)))
     sh = np.log((1 + dens_blocks[:, 1]) / dens_blocks[:, 1]) - np.log((1 + dens_blocks[:, 0]) / dens_blocks[:, 0])
-    shift, shift_err = _batch(sh)
+    shift = lam["B"] - lam["A"]
+    shift_err = _batch(sh)[1]
+    rA, rB = theo[bulk["A"]].mean(), theo[bulk["B"]].mean()
+    shift_canonical = math.log((1 + rB) / rB) - math.log((1 + rA) / rA)
     zA = zf["A"][len(zf["A"]) // 2]
     zB = zf["B"][len(zf["B"]) // 2]
     flux = {}
@@ -1268,7 +1290,8 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
                 for i in range(len(st) - 1))
         flux[b] = float(f / (len(st) - 1))
     return ZRPResult(g, run.site_mean, theo, zf, float(x), density, density_err, lam, lam_err,
-                     float(shift), float(shift_err), float(math.log(zA / zB)), flux, events, wall)
+                     float(shift), float(shift_err), float(math.log(zA / zB)), float(shift_canonical),
+                     flux, events, wall)
 
 
 # --------------------------------------------------------------------------- command line
