@@ -161,8 +161,12 @@ def test_zrp_simulation_matches_exact_fugacities():
 
 def test_zrp_densities_sum():
     z = np.array([1.0, 2.0, 1.5])
-    d, x = mt.zrp_densities(z, 3.0)
-    assert math.isclose(d.sum(), 3.0, rel_tol=1e-10) and x * z.max() < 1
+    for canonical in (True, False):
+        d, x = mt.zrp_densities(z, 3, canonical=canonical)
+        assert math.isclose(d.sum(), 3.0, rel_tol=1e-10) and x * z.max() < 1
+    # two sites, one particle: P(site 2) = z_2 / (z_1 + z_2) exactly
+    d, _ = mt.zrp_densities(np.array([1.0, 3.0]), 1)
+    assert np.allclose(d, [0.25, 0.75])
 
 
 # ----------------------------------------------------------------- validation
