@@ -989,8 +989,8 @@ class ThreeBranchResult:
         Local chemical potential ``eta / rho_nu`` and its error.
     g, g_err : dict
         ``Var(M_nu) / N_nu`` of the whole branch (eq. 14).
-    g_sub : dict "A", "B", "C" -> ndarray
-        The same for the centred sub-segments of lengths ``sub_sizes``.
+    g_sub : dict "A", "B", "C" -> ndarray (len(sub_sizes), 2)
+        The same (value, error) for the centred sub-segments of lengths ``sub_sizes``.
     flux : dict
         Mass flux through the bulk links of each branch (mass per unit time).
     series : dict
@@ -1016,6 +1016,7 @@ class ThreeBranchResult:
     g_sub: dict
     flux: dict
     series: dict
+    profile: dict
     lam_probe: float
     lam_probe_err: float
     theory: dict
@@ -1143,7 +1144,7 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
         m0 = np.concatenate([m0, stationary_masses(np.ones(N_pr), rho_pr * N_pr, seed=int(seeds[2]))])
         regions = regions + [np.arange(g.n, g.n + N_pr)]
     run = simulate(gm, m0, t_max, n_blocks=n_blocks, regions=regions, seed=int(seeds[3]),
-                   desc=None if desc is None else desc)
+                   track_sites=True, desc=None if desc is None else desc)
     events += run.events
     wall += run.wall
     nb = {b: len(bulk[b]) for b in BRANCHES}
@@ -1159,6 +1160,7 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
         lam[b], lam_err[b] = float(eta / mu), float(le)
 
     def gvar(r, L):
+        # Var(M) / L over the whole measurement; error from the spread of the blocks
         m1 = run.region_mean[:, r].mean()
         m2 = run.region_sq[:, r].mean()
         blocks = (run.region_sq[:, r] - m1 ** 2) / L
@@ -1167,7 +1169,7 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
     gd, ge, gs = {}, {}, {}
     for b in BRANCHES:
         gd[b], ge[b] = gvar(ridx[("all", b)], len(sites[b]))
-        gs[b] = np.array([gvar(ridx[("sub", b, int(L))], int(L))[0] for L in sub_sizes])
+        gs[b] = np.array([gvar(ridx[("sub", b, int(L))], int(L)) for L in sub_sizes])
     flux = {}
     for b in BRANCHES:
         s = bulk[b]
@@ -1178,6 +1180,7 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
             f -= run.flow[kb].sum()
         flux[b] = float(f / len(ks))
     series = {"times": np.concatenate(series_t), "density": np.concatenate(series_d)}
+    profile = {b: run.site_mean[sites[b]] for b in BRANCHES}
     lam_pr = lam_pr_err = float("nan")
     if probe is not None:
         mp = run.region_mean[:, -1]
@@ -1189,7 +1192,7 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
     params = dict(gamma_B=gamma_B, gamma_C=gamma_C, p=p, eta=eta, t_max=t_max, t_relax=t_relax,
                   init=init, probe=probe, N_pr=N_pr, rho_pr=rho_pr, n_blocks=n_blocks)
     return ThreeBranchResult(N_b, rho, params, density, density_err, lam, lam_err, gd, ge, sub_sizes, gs,
-                             flux, series, lam_pr, lam_pr_err, theory, events, wall)
+                             flux, series, profile, lam_pr, lam_pr_err, theory, events, wall)
 
 
 @dataclass
