@@ -1,6 +1,6 @@
 """Stochastic mass transport on graphs: flux balance and the chemical potential.
 
-Reproduces E. Bertin-type mass transport models of arXiv 1106.5652 ("Flux balance
+Reproduces the mass transport models of K. Martens and E. Bertin, arXiv 1106.5652 ("Flux balance
 and the chemical potential in stochastic mass transport models"):
 
 * continuous masses on a directed graph; from site ``i`` holding mass ``m`` a mass
