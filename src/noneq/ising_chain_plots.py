@@ -1,0 +1,184 @@
+"""Figures of the Ising chain / symmetric exclusion process chapter (Toral et al.).
+
+Schematics (Figs. 1-2) are drawn from an actual configuration with matplotlib;
+:func:`draw_entropy_production_panels` is the drawing callback behind the T₂
+slider (P(ΔS), the fluctuation-theorem plot and I(J)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Circle
+
+from noneq import ising_chain as ic
+from noneq.style import COLORS
+
+__all__ = ["draw_fig1", "draw_fig2", "draw_entropy_production_panels", "spins_to_tau"]
+
+
+def spins_to_tau(spins):
+    """Link occupations ``τ_i = (1 - s_i s_{i+1})/2`` of a spin sequence."""
+    s = np.asarray(spins)
+    return ((1 - s[:-1] * s[1:]) // 2).astype(int)
+
+
+def _reservoir(ax, x, y, w, h, text, color):
+    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.15",
+                                fc=color, ec="k", alpha=0.25, lw=1))
+    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=9)
+
+
+def _arrow(ax, x0, y0, x1, y1, **kw):
+    kw.setdefault("arrowstyle", "-|>")
+    kw.setdefault("mutation_scale", 10)
+    kw.setdefault("lw", 1.0)
+    kw.setdefault("color", "k")
+    ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), **kw))
+
+
+def _spin_row(ax, spins, y, x0=0.0, dx=1.0, color=COLORS[0]):
+    for i, s in enumerate(spins):
+        x = x0 + i * dx
+        _arrow(ax, x, y - 0.28 * s, x, y + 0.28 * s, color=color, lw=1.6, mutation_scale=12)
+    ax.plot([x0, x0 + (len(spins) - 1) * dx], [y, y], color="0.75", lw=0.8, zorder=0)
+
+
+def _particle_row(ax, tau, y, x0=0.5, dx=1.0, color=COLORS[1]):
+    for i, t in enumerate(tau):
+        x = x0 + i * dx
+        ax.add_patch(FancyBboxPatch((x - 0.3, y - 0.22), 0.6, 0.44, boxstyle="square,pad=0",
+                                    fc="white", ec="0.5", lw=0.8))
+        if t:
+            ax.add_patch(Circle((x, y), 0.15, fc=color, ec="k", lw=0.6))
+
+
+def draw_fig1(fig, spins=(1, 1, -1, -1, -1, 1, -1, -1), T1=1.0, T2=2.0):
+    """Fig. 1: the three readings of the model, drawn for one spin configuration.
+
+    Top: Ising chain between heat reservoirs B₁ (T₁) and B₂ (T₂). Middle: the same
+    configuration as particles on the M−1 links (τ_i = 1 where ℓ_i = +1), with
+    insertion/removal probabilities α, γ (left) and δ, β (right) of eq. (4).
+    Bottom: the engine, with particle and heat exchange with reservoirs
+    (T₁, μ₁) and (T₂, μ₂).
+    """
+    spins = np.asarray(spins)
+    M = len(spins)
+    tau = spins_to_tau(spins)
+    ax = fig.add_subplot(111)
+    ax.set_xlim(-2.6, M + 1.6)
+    ax.set_ylim(-0.9, 7.4)
+    ax.axis("off")
+    rows = {"ising": 6.2, "ssep": 3.6, "engine": 1.0}
+    for key, y in rows.items():
+        _reservoir(ax, -2.4, y - 0.7, 1.6, 1.4,
+                   "$B_1$\n$T_1$" if key != "engine" else "$B_1$\n$T_1,\\mu_1$", COLORS[5])
+        _reservoir(ax, M - 0.2, y - 0.7, 1.6, 1.4,
+                   "$B_2$\n$T_2$" if key != "engine" else "$B_2$\n$T_2,\\mu_2$", COLORS[1])
+    _spin_row(ax, spins, rows["ising"], x0=0.0)
+    for i in range(M):
+        ax.text(i, rows["ising"] - 0.55, f"$s_{{{i + 1}}}$", ha="center", va="top", fontsize=8)
+    _arrow(ax, M - 0.35, rows["ising"] + 0.95, -0.65, rows["ising"] + 0.95, color=COLORS[3])
+    ax.text((M - 1) / 2, rows["ising"] + 1.05, "heat current $J_Q$", ha="center", va="bottom",
+            fontsize=8, color=COLORS[3])
+    _particle_row(ax, tau, rows["ssep"], x0=0.5)
+    for i in range(M - 1):
+        ax.text(0.5 + i, rows["ssep"] - 0.35, f"$\\tau_{{{i + 1}}}$", ha="center", va="top", fontsize=8)
+    y = rows["ssep"]
+    _arrow(ax, -0.75, y + 0.3, 0.15, y + 0.3, connectionstyle="arc3,rad=-0.3")
+    ax.text(-0.3, y + 0.6, "$\\alpha$", ha="center", fontsize=9)
+    _arrow(ax, 0.15, y - 0.3, -0.75, y - 0.3, connectionstyle="arc3,rad=-0.3")
+    ax.text(-0.3, y - 0.85, "$\\gamma$", ha="center", fontsize=9)
+    _arrow(ax, M - 0.25, y + 0.3, M - 1.15, y + 0.3, connectionstyle="arc3,rad=0.3")
+    ax.text(M - 0.7, y + 0.6, "$\\delta$", ha="center", fontsize=9)
+    _arrow(ax, M - 1.15, y - 0.3, M - 0.25, y - 0.3, connectionstyle="arc3,rad=0.3")
+    ax.text(M - 0.7, y - 0.85, "$\\beta$", ha="center", fontsize=9)
+    _arrow(ax, 2.5, y + 0.35, 3.3, y + 0.35, arrowstyle="<|-|>")
+    ax.text(2.9, y + 0.45, "$\\lambda$", ha="center", va="bottom", fontsize=9)
+    _particle_row(ax, tau, rows["engine"], x0=0.5, color=COLORS[2])
+    y = rows["engine"]
+    _arrow(ax, M - 0.35, y + 0.75, -0.65, y + 0.75, color=COLORS[2])
+    ax.text((M - 1) / 2, y + 0.82, "particles (energy $\\epsilon$ each): power $(\\mu_1-\\mu_2)J$",
+            ha="center", va="bottom", fontsize=8, color=COLORS[2])
+    ax.text((M - 1) / 2, -0.75, "heat $J_{Q_2} = (\\epsilon-\\mu_2)J$ in, $J_{Q_1} = (\\epsilon-\\mu_1)J$ out",
+            ha="center", va="bottom", fontsize=8)
+    for key, label in (("ising", "Ising chain"), ("ssep", "exclusion process"), ("engine", "thermal engine")):
+        ax.text(M + 1.55, rows[key] + 0.85, label, ha="right", va="bottom", fontsize=8, style="italic")
+    return fig
+
+
+def draw_fig2(fig, eps=2.0):
+    """Fig. 2: flipping an inner spin whose neighbours are opposite moves energy ε.
+
+    Left: spins (↑, ↓, ↓) -> (↑, ↑, ↓); the link energies (ε/2)ℓ change from
+    (+ε/2, −ε/2) to (−ε/2, +ε/2). Right: the same move as a particle hop.
+    """
+    axs = fig.subplots(1, 2)
+    before = np.array([1, -1, -1])
+    after = np.array([1, 1, -1])
+    for ax in axs:
+        ax.set_xlim(-0.8, 5.2)
+        ax.set_ylim(-1.3, 3.4)
+        ax.axis("off")
+    ax = axs[0]
+    for y, s, title in ((2.3, before, "before"), (0.0, after, "after")):
+        _spin_row(ax, s, y, x0=0.0, dx=1.2)
+        ell = -s[:-1] * s[1:]
+        for i, l in enumerate(ell):
+            ax.text(0.6 + 1.2 * i, y + 0.45, f"${'+' if l > 0 else '-'}\\epsilon/2$", ha="center",
+                    fontsize=9, color=COLORS[1] if l > 0 else COLORS[0])
+        ax.text(3.2, y, title, va="center", fontsize=9, style="italic")
+    ax.add_patch(Circle((1.2, 2.3), 0.42, fill=False, ec=COLORS[3], lw=1.2, ls="--"))
+    _arrow(ax, 1.2, 1.65, 1.2, 0.55, color=COLORS[3])
+    ax.text(1.35, 1.1, "flip $s_i$", fontsize=8, color=COLORS[3])
+    ax.text(1.2, -1.1, "$s_{i-1}$, $s_i$, $s_{i+1}$: energy $\\epsilon$ moves one link right",
+            ha="center", fontsize=8)
+    ax = axs[1]
+    for y, s, title in ((2.3, before, "before"), (0.0, after, "after")):
+        _particle_row(ax, spins_to_tau(s), y, x0=0.6, dx=1.2, color=COLORS[1])
+        ax.text(3.2, y, title, va="center", fontsize=9, style="italic")
+    _arrow(ax, 0.75, 2.75, 1.65, 2.75, connectionstyle="arc3,rad=-0.5", color=COLORS[3])
+    ax.text(1.2, -1.1, "a particle (energy $\\epsilon$) hops", ha="center", fontsize=8)
+    return fig
+
+
+def draw_entropy_production_panels(fig, T2, data, ldf_J=None, T1=1.0, eps=2.0):
+    """Three panels for one T₂: P(ΔS) (log), ln[P(ΔS)/P(−ΔS)] against ΔS, and I(J).
+
+    ``data`` maps ``T2`` to ``(centers, probabilities, M, t)`` (exact histograms).
+    """
+    centers, probs, M, t = data
+    axs = fig.subplots(1, 3)
+    ax = axs[0]
+    ok = probs > 0
+    ax.semilogy(centers[ok], probs[ok], "-", color=COLORS[0], lw=1.0)
+    ax.set_xlim(-6, 14)
+    ax.set_ylim(1e-8, 1)
+    ax.set_xlabel(r"$\Delta S$")
+    ax.set_ylabel(r"$P(\Delta S)$")
+    Tt = "\\infty" if np.isinf(T2) else f"{T2:g}"
+    ax.set_title(f"exact, $M={M}$, $t={t}$, $T_2={Tt}$")
+    ax = axs[1]
+    nb = (len(centers) - 1) // 2
+    pos = centers > 0
+    mirror = probs[::-1][pos]
+    good = (probs[pos] > 0) & (mirror > 0)
+    x = centers[pos][good]
+    ax.plot(x, np.log(probs[pos][good] / mirror[good]), "o", ms=2.5, color=COLORS[1], label="exact, bin 0.2")
+    xx = np.linspace(0, 12, 2)
+    ax.plot(xx, xx, "k-", lw=0.8, label="slope 1")
+    ax.set_xlim(0, 12)
+    ax.set_ylim(-1, 14)
+    ax.set_xlabel(r"$\Delta S$")
+    ax.set_ylabel(r"$\ln[P(\Delta S)/P(-\Delta S)]$")
+    ax.legend(loc="upper left")
+    del nb
+    ax = axs[2]
+    J = np.linspace(-0.4, 0.4, 161) if ldf_J is None else ldf_J
+    I = ic.large_deviation_function(J, T1, T2, eps)
+    ax.plot(J, I, color=COLORS[2])
+    p1, p2 = ic.insertion_probabilities(T1, T2, eps)
+    ax.axvline((p1 - p2) / 2, color="0.6", lw=0.8, ls=":")
+    ax.set_xlabel(r"$J$ (from $B_1$, one site)")
+    ax.set_ylabel(r"$I(J)$")
+    ax.set_ylim(0, 0.6)
+    return fig
