@@ -1,7 +1,7 @@
 """Stochastic mass transport on graphs: flux balance and the chemical potential.
 
-Reproduces the mass transport models of K. Martens and E. Bertin, arXiv 1106.5652 ("Flux balance
-and the chemical potential in stochastic mass transport models"):
+Reproduces the mass transport models of K. Martens and E. Bertin, arXiv 1106.5652 ("Influence of
+flux balance on the generalized chemical potential in mass transport models"):
 
 * continuous masses on a directed graph; from site ``i`` holding mass ``m`` a mass
   ``mu`` leaves towards ``j`` at rate density ``w_ij v(mu) f_i(m - mu) / f_i(m)``
@@ -361,14 +361,15 @@ def _rebuild(m, c, W, zrp, tree, offs):
 
 @njit(cache=True)
 def _run(m, c, W, eta_inv, zrp, tree, offs,
-         out_ptr, out_idx, out_w, flow,
+         out_ptr, out_idx, out_w, flow, single, fsite,
          reg_ptr, reg_idx, reg_m, reg_i1, reg_i2, reg_t,
          track_sites, site_int, site_t,
          t0, t_end, max_events, seed):
     """Advance the configuration ``m`` from time ``t0`` to ``t_end`` (exact Gillespie).
 
     Accumulates (added to the arrays passed in): ``flow[k]`` mass carried by link
-    ``k``; ``reg_i1[r]``, ``reg_i2[r]`` time integrals of the mass of region ``r``
+    ``k`` (for a site with a single out-link, ``single[i] >= 0``, the mass goes to
+    ``fsite[i]`` instead, one memory access fewer per event); ``reg_i1[r]``, ``reg_i2[r]`` time integrals of the mass of region ``r``
     and of its square; ``site_int[i]`` time integral of ``m[i]`` if ``track_sites``.
     Returns ``(t, n_events)``; ``t < t_end`` only if ``max_events`` was reached or
     no site can fire. Random numbers: numba's generator is seeded with ``seed``
@@ -392,6 +393,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
     t = t0
     nev = 0
     since = 0
+    sink = 0.0
     while nev < max_events:
         R = tree[root]
         if not R > 0.0:
@@ -405,6 +407,17 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         u = _rand(rs) * R
         k = 0
         for l in range(D - 1, -1, -1):
+            # Touch, ahead of time, the cache lines the next steps will need, so that these
+            # loads overlap with the scan of the current node instead of following it:
+            # below level 2 the next node is one of 8 consecutive nodes, at level 0 the site
+            # is one of 8k..8k+7 (reads only; ``sink`` keeps them from being optimised away).
+            if l == 2 or l == 1:
+                b1 = offs[l - 1] + 64 * k
+                for jj in range(8):
+                    if b1 + 8 * jj < offs[l]:
+                        sink += tree[b1 + 8 * jj]
+            elif l == 0 and 8 * k < n:
+                sink += m[8 * k] + c[8 * k] + single[8 * k]
             base = offs[l] + 8 * k
             cnt = 0
             for jj in range(8):
@@ -419,10 +432,11 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
             _rebuild(m, c, W, zrp, tree, offs)  # round-off at a tree boundary: refresh
             continue
         # ---- destination
-        a0 = out_ptr[i]
-        deg = out_ptr[i + 1] - a0
-        kl = a0
-        if deg > 1:
+        dst = single[i]
+        kl = -1
+        if dst < 0:
+            a0 = out_ptr[i]
+            deg = out_ptr[i + 1] - a0
             uu = _rand(rs) * W[i]
             kl = a0 + deg - 1
             for kk in range(a0, a0 + deg - 1):
@@ -430,7 +444,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
                     kl = kk
                     break
                 uu -= out_w[kk]
-        dst = out_idx[kl]
+            dst = out_idx[kl]
         # ---- moved mass: x = mu / m ~ Beta(1, eta), i.e. m (1 - x) = m U**(1/eta)
         mi = m[i]
         if zrp:
@@ -443,7 +457,10 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
                 s = s ** e
             mi_new = mi * s
             mu = mi - mi_new
-        flow[kl] += mu
+        if kl < 0:
+            fsite[i] += mu
+        else:
+            flow[kl] += mu
         # ---- lazily integrated observables
         if nreg > 0:
             for kk in range(reg_ptr[i], reg_ptr[i + 1]):
@@ -515,7 +532,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         for i in range(n):
             site_int[i] += m[i] * (t - site_t[i])
             site_t[i] = t
-    return t, nev
+    return t, nev, sink
 
 
 # --------------------------------------------------------------------------- driver
@@ -631,6 +648,10 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
     eta_inv = 1.0 / graph.eta
     c = W * eta_inv
     flow = np.zeros(graph.out_idx.shape[0])
+    deg = np.diff(graph.out_ptr)
+    single = np.where(deg == 1, graph.out_idx[np.minimum(graph.out_ptr[:-1], graph.out_idx.size - 1)], -1)
+    single = np.ascontiguousarray(single, dtype=np.int64)
+    fsite = np.zeros(n)
     rptr, ridx, nreg = _regions_csr(n, regions)
     reg_m = np.zeros(nreg)
     reg_t = np.zeros(nreg)
@@ -655,8 +676,8 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
         i1 = np.zeros(nreg)
         i2 = np.zeros(nreg)
         t_end = (b + 1) * dt
-        t_new, nev = _run(m, c, W, eta_inv, zrp, tree, offs,
-                          graph.out_ptr, graph.out_idx, graph.out_w, flow,
+        t_new, nev, _ = _run(m, c, W, eta_inv, zrp, tree, offs,
+                          graph.out_ptr, graph.out_idx, graph.out_w, flow, single, fsite,
                           rptr, ridx, reg_m, i1, i2, reg_t,
                           bool(track_sites), site_int, site_t,
                           t, t_end, max_events, int(seeds[b]))
@@ -676,6 +697,8 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
         if snaps is not None:
             snaps[b] = m[snap]
     wall = time.perf_counter() - wall
+    one = deg == 1
+    flow[graph.out_ptr[:-1][one]] += fsite[one]
     return Run(times, rmean, rsq, rend, site_int / t_max if track_sites else None, flow / t_max,
                snaps, m, t_max, int(events), wall)
 
@@ -1300,6 +1323,14 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
 # --------------------------------------------------------------------------- command line
 
 
+def _fig5_branch(args):
+    """One probe run of Fig. 5 (top level, so that it can run in a worker process)."""
+    b, N_b, N_pr, t_max, t_relax, seed, show = args
+    r = simulate_three_branch(N_b, 0.5, t_max=t_max, t_relax=t_relax, init="balanced", probe=b, N_pr=N_pr,
+                              n_blocks=100, seed=seed, desc=f"branch {b}" if show else None)
+    return b, r
+
+
 def main(argv=None):
     """Paper-scale runs: ``python -m noneq.mass_transport {fig3,fig5,fig7,zrp} [--out file.npz]``."""
     ap = argparse.ArgumentParser(prog="python -m noneq.mass_transport",
@@ -1312,6 +1343,7 @@ def main(argv=None):
     ap.add_argument("--t-relax", type=float, default=None, help="relaxation time (fig5/fig7)")
     ap.add_argument("--N", type=int, default=None, help="system size (N for fig3, N_b for fig5/fig7)")
     ap.add_argument("--N-pr", type=int, default=None, help="probe size")
+    ap.add_argument("--jobs", type=int, default=1, help="fig5: run the three branches in this many processes")
     a = ap.parse_args(argv)
     out = {}
     if a.what == "fig3":
@@ -1333,13 +1365,22 @@ def main(argv=None):
         t_max = a.t_max or 8000.0
         t_relax = a.t_relax if a.t_relax is not None else 4000.0
         th = three_branch_theory(0.5)
-        for k, b in enumerate(BRANCHES):
-            r = simulate_three_branch(N_b, 0.5, t_max=t_max, t_relax=t_relax, init="balanced", probe=b,
-                                      N_pr=N_pr, n_blocks=100, seed=a.seed + k, desc=f"branch {b}")
+        jobs = [(b, N_b, N_pr, t_max, t_relax, a.seed + k, True) for k, b in enumerate(BRANCHES)]
+        t0 = time.perf_counter()
+        if a.jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=a.jobs) as ex:
+                results = list(ex.map(_fig5_branch, jobs))
+        else:
+            results = [_fig5_branch(j) for j in jobs]
+        for b, r in results:
             print(f"probe in {b}: lambda~ = {r.lam_probe:.4f} +- {r.lam_probe_err:.4f} (second half), "
                   f"bulk 1/rho = {r.lam[b]:.4f}, flux balance eq. 17: {th['lam'][b]:.4f}; "
-                  f"{r.events / r.wall:.3g} events/s")
-            out[b + "_t"], out[b + "_probe"] = r.series["times"][-r.params["n_blocks"]:], r.series["lam_probe"]
+                  f"{r.events:.3g} events at {r.events / r.wall:.3g} events/s")
+            out[b + "_t"] = r.series["times"][-r.params["n_blocks"]:]
+            out[b + "_probe"] = r.series["lam_probe"]
+        print(f"wall time {time.perf_counter() - t0:.0f} s")
     elif a.what == "fig7":
         N_b = a.N or 341
         for rho in progress(np.linspace(0.1, 1.0, 10), desc="rho"):
