@@ -579,6 +579,18 @@ class Run:
     wall: float
 
 
+def _arena(sizes):
+    """One zeroed float64 buffer cut into 64-byte aligned views of the given sizes."""
+    pads = [-(-int(k) // 8) * 8 for k in sizes]
+    buf = np.zeros(sum(pads) + 8)
+    off0 = (-(buf.ctypes.data // 8)) % 8  # first 64-byte boundary
+    views, o = [], off0
+    for k, pk in zip(sizes, pads):
+        views.append(buf[o:o + int(k)])
+        o += pk
+    return buf, views
+
+
 def _regions_csr(n, regions):
     if regions is None:
         regions = []
@@ -643,15 +655,19 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
     max_events = validate.integer("max_events", max_events, 1)
     seeds = spawn_seeds(seed, n_blocks)
     offs, total = _tree_layout(n)
-    tree = np.zeros(total)
-    W = np.ascontiguousarray(graph.out_weight, dtype=np.float64)
-    eta_inv = 1.0 / graph.eta
-    c = W * eta_inv
+    # the randomly accessed per-site arrays share one arena: above a few MB numpy asks for
+    # transparent huge pages, which removes most TLB misses on large graphs
+    arena, views = _arena([total, n, n, n, n, n, n])
+    tree, W, eta_inv, c, fsite, m_work, single_f = views
+    W[:] = graph.out_weight
+    eta_inv[:] = 1.0 / graph.eta
+    c[:] = W * eta_inv
+    m_work[:] = m
+    m = m_work
     flow = np.zeros(graph.out_idx.shape[0])
     deg = np.diff(graph.out_ptr)
-    single = np.where(deg == 1, graph.out_idx[np.minimum(graph.out_ptr[:-1], graph.out_idx.size - 1)], -1)
-    single = np.ascontiguousarray(single, dtype=np.int64)
-    fsite = np.zeros(n)
+    single = single_f.view(np.int64)
+    single[:] = np.where(deg == 1, graph.out_idx[np.minimum(graph.out_ptr[:-1], graph.out_idx.size - 1)], -1)
     rptr, ridx, nreg = _regions_csr(n, regions)
     reg_m = np.zeros(nreg)
     reg_t = np.zeros(nreg)
@@ -699,6 +715,7 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
     wall = time.perf_counter() - wall
     one = deg == 1
     flow[graph.out_ptr[:-1][one]] += fsite[one]
+    m = m.copy()
     return Run(times, rmean, rsq, rend, site_int / t_max if track_sites else None, flow / t_max,
                snaps, m, t_max, int(events), wall)
 
