@@ -7,6 +7,9 @@ This extension copies the components the site needs into ``_static/mathjax`` of
 the HTML output and points Sphinx's ``mathjax_path`` at the local copy, so that
 pages typeset their equations with no network.
 
+MathJax is loaded on every page: a chapter title with math appears in the
+navigation of pages that have no equations of their own.
+
 Scripts: the theme stack of Jupyter Book 1.x registers some inline scripts twice
 (``const THEBE_JS_URL`` is declared twice, a ``SyntaxError`` on every page);
 identical script entries are dropped from each page's context.
@@ -64,6 +67,10 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    # Titles with math show up in the navigation of other pages (previous/next
+    # links, the sidebar), so every page must load MathJax, not only pages whose
+    # own body has equations.
+    app.set_html_assets_policy("always")
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("build-finished", _copy)
