@@ -27,7 +27,9 @@ in an 8-ary sum tree (O(log N) selection and update; an event between two sites
 of equal rate coefficient only touches the tree up to their common ancestor).
 Time-averaged observables (masses of arbitrary sets of sites, their squares,
 per-site masses, mass carried by every link) are integrated exactly in
-continuous time, lazily between the events that change them.
+continuous time, lazily between the events that change them. Random numbers:
+each kernel call seeds numba's generator (package convention, :mod:`noneq.rng`)
+and draws from it the state of an inline xoshiro256+ stream.
 
 Theory
 ------
@@ -64,6 +66,8 @@ __all__ = [
     "three_branch_theory",
     "zrp_fugacities",
     "zrp_densities",
+    "sinusoidal_eta",
+    "random_eta",
     "simulate_ring",
     "simulate_ring_probe",
     "simulate_three_branch",
@@ -908,7 +912,7 @@ def _batch(x):
     return mean, err
 
 
-def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, snap_every=None, seed=None):
+def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, seed=None):
     """Homogeneous or disordered ring started in its exact stationary state (Sec. 2).
 
     The initial configuration is drawn from eq. (3) (``M`` times a Dirichlet vector),
@@ -916,9 +920,25 @@ def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, snap_eve
     records the whole configuration at the end of each block (for the single-site
     law eq. 9).
 
+    Parameters
+    ----------
+    N : int
+        Number of sites (>= 2).
+    rho : float
+        Density ``M / N`` (> 0).
+    eta : float or array
+        Exponents of ``f_i(m) = m**(eta_i - 1)`` (> 0).
+    p : float
+        Forward weight in [0, 1], ``q = 1 - p``.
+    t_max : float
+        Simulated time (> 0).
+    n_blocks : int
+        Number of blocks (snapshots are taken at the end of each).
+    seed : None or int
+
     Returns
     -------
-    dict with ``graph``, ``run``, ``M``, ``lam`` (eq. 7), ``flux`` (mass per unit
+    dict with ``graph``, ``run``, ``M``, ``lam`` (eq. 8), ``flux`` (mass per unit
     time through each forward link, net of the backward one), ``snapshots``.
     """
     N = validate.integer("N", N, 2)
@@ -1277,6 +1297,28 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     ``t_relax`` (default ``10 N / (p - q)``) and measures for ``t_max`` (default
     ``40 N / (p - q)``); compares the site densities with the exact factorised law
     eqs. (19)-(20).
+
+    Parameters
+    ----------
+    n_A, n_B, n_C : int
+        Interior sites of the branches (the two branching points are extra sites).
+    rho : float
+        Particles per site (> 0); ``M = round(rho N)``.
+    p, q : float
+        Forward and backward weights (``q = 1 - p`` by default).
+    gamma_B, gamma_C : float
+        Branching weights.
+    t_max, t_relax : float, optional
+        Measurement and relaxation times.
+    n_blocks : int
+        Blocks for the batch-means error bars (>= 2).
+    seed : None or int
+    desc : str, optional
+        Progress-bar label.
+
+    Returns
+    -------
+    ZRPResult
     """
     p = validate.real("p", p, 0.0, 1.0)
     q = 1.0 - p if q is None else validate.real("q", q, 0.0, 1.0)
@@ -1361,6 +1403,7 @@ def main(argv=None):
     ap.add_argument("--N", type=int, default=None, help="system size (N for fig3, N_b for fig5/fig7)")
     ap.add_argument("--N-pr", type=int, default=None, help="probe size")
     ap.add_argument("--jobs", type=int, default=3, help="fig5: run the three branches in this many processes")
+    ap.add_argument("--branches", default="ABC", help="fig5: which probe runs (subset of ABC)")
     a = ap.parse_args(argv)
     out = {}
     if a.what == "fig3":
@@ -1382,9 +1425,11 @@ def main(argv=None):
         t_max = a.t_max or 12000.0
         t_relax = a.t_relax if a.t_relax is not None else 2000.0
         th = three_branch_theory(0.5)
-        jobs = [(b, N_b, N_pr, t_max, t_relax, a.seed + k, True) for k, b in enumerate(BRANCHES)]
+        if not a.branches or any(b not in BRANCHES for b in a.branches):
+            ap.error("--branches must be a non-empty subset of ABC")
+        jobs = [(b, N_b, N_pr, t_max, t_relax, a.seed + k, True) for k, b in enumerate(BRANCHES) if b in a.branches]
         t0 = time.perf_counter()
-        if a.jobs > 1:
+        if a.jobs > 1 and len(jobs) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=a.jobs) as ex:
