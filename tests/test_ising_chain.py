@@ -240,6 +240,8 @@ def test_monte_carlo_matches_exact_chi2():
     r = ic.simulate(M, t, 1.0, T2, samples=K, seed=11)
     pval = _chi2_pvalue(ce, pe, r["bin_centers"], r["counts"], K, 0.2)
     assert pval > 1e-4
+    test = ic.chi2_test(ce, pe, r["bin_centers"], r["counts"], 0.2)
+    assert test["outside"] == 0 and test["pvalue"] == pytest.approx(pval, rel=1e-12)
     # heat taken from B2 per MCS vs eq. (9), 5 standard errors
     jq = ic.heat_current(M, 1.0, T2)
     assert abs(r["Q2_mean"] / t - jq) < 5 * r["Q2_err"] / t
@@ -256,6 +258,13 @@ def test_monte_carlo_seed_reproducible():
     x = ic.entropy_production_distribution(5, 2, 1.0, 2.0, method="mc", samples=3000, seed=1)
     y = ic.entropy_production_distribution(5, 2, 1.0, 2.0, method="mc", samples=3000, seed=1)
     np.testing.assert_array_equal(x[1], y[1])
+
+
+def test_chi2_test_detects_wrong_temperature():
+    # a histogram sampled at T2 = 3 is rejected against the exact law at T2 = 2
+    ce, pe = ic.entropy_production_distribution(5, 3, 1.0, 2.0)
+    r = ic.simulate(5, 3, 1.0, 3.0, samples=200_000, seed=4)
+    assert ic.chi2_test(ce, pe, r["bin_centers"], r["counts"], 0.2)["pvalue"] < 1e-6
 
 
 def test_numpy_reference_same_rule():

@@ -1,0 +1,110 @@
+"""Speed of noneq.ising_chain: Monte Carlo trials/s (vs vectorised NumPy), exact P(ΔS), ansatz, p(E).
+
+Run: .venv/bin/python benchmarks/bench_ising_chain.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+import numba
+import numpy as np
+
+from noneq import ising_chain as ic
+from noneq.rng import spawn_seeds
+
+
+def _best(f, repeat=3):
+    best = np.inf
+    out = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = f()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="smaller workloads")
+    args = ap.parse_args(argv)
+    M, t, T1, T2 = 10, 10, 1.0, 2.0
+    L = M - 1
+    p1, p2 = ic.insertion_probabilities(T1, T2)
+    thr1, thr2 = ic._thresholds(p1, p2)
+    seeds = spawn_seeds(1, ic.N_CHUNKS)
+    runs = 2_000_000 if args.quick else 10_000_000
+    trials = runs * M * t
+    ncores = numba.config.NUMBA_NUM_THREADS
+    rows = []
+
+    # warm up every kernel
+    ic._mc_trials_only(L, M, M * t, thr1, thr2, ic._split(1000, ic.N_CHUNKS), seeds)
+    ic.simulate(M, t, T1, T2, samples=1000, seed=0)
+    ic.entropy_production_distribution(4, 2, T1, T2)
+    ic.stationary_distribution(8, T1, T2)
+    ic.energy_distribution(10, T1, T2)
+
+    # --- Monte Carlo: bare update loop and full sampler, 1 thread and all threads
+    rate = {}
+    for nth in sorted({1, ncores}):
+        numba.set_num_threads(nth)
+        counts = ic._split(runs, ic.N_CHUNKS)
+        sec, _ = _best(lambda: ic._mc_trials_only(L, M, M * t, thr1, thr2, counts, seeds), repeat=2)
+        rate[("bare", nth)] = trials / sec
+        sec, _ = _best(lambda: ic.simulate(M, t, T1, T2, samples=runs, seed=1), repeat=2)
+        rate[("full", nth)] = trials / sec
+    numba.set_num_threads(ncores)
+    nref = 200_000 if args.quick else 1_000_000
+    sec_ref, _ = _best(lambda: ic._numpy_reference(M, t, p1, p2, nref, seed=0), repeat=1)
+    rate_ref = nref * M * t / sec_ref
+    for (kind, nth), r in rate.items():
+        rows.append((f"MC {kind} loop, M=10, {nth} thread(s)", f"{r:.3g} trials/s", f"{r / nth:.3g} /s/core",
+                     f"{r / rate_ref:.1f}x NumPy"))
+    rows.append(("MC vectorised NumPy reference (1 core)", f"{rate_ref:.3g} trials/s", "", "1x"))
+    full = rate[("full", ncores)]
+    rows.append(("paper K = 1e9 runs x 100 trials, one T2", f"{1e11 / full:.0f} s (projected)", "", "target <= 300 s"))
+
+    # --- exact P(ΔS), M = 10, t = 10
+    sec, _ = _best(lambda: ic.entropy_production_distribution(M, t, T1, T2), repeat=1)
+    rows.append(("exact P(dS), M=10, t=10, one T2 (histogram)", f"{sec:.1f} s", "", "target <= 15 s"))
+    # straightforward reference: the same propagation with a full 2R+1 counter window and no
+    # identity-swap folding, measured on M = 8 where it is affordable
+    Ms = 8
+    R = ic._n1_bound(Ms, t)
+    sec_fast, _ = _best(lambda: ic._exact_kernel(Ms - 1, Ms, Ms * t, p1, p2, R), repeat=2)
+    rows.append((f"exact propagation kernel, M={Ms}, t={t}", f"{sec_fast:.3f} s", "", ""))
+
+    # --- stationary distribution by the ansatz, M = 20 and 25
+    for Mb in (20, 25):
+        if args.quick and Mb == 25:
+            continue
+        r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        sec, P = _best(lambda: ic.stationary_distribution(Mb, T1, T2), repeat=1)
+        r1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out_mb = P.nbytes / 2**20
+        del P
+        rows.append((f"stationary_distribution(M={Mb}) by the ansatz", f"{sec:.2f} s",
+                     f"output {out_mb:.0f} MiB, peak RSS +{(r1 - r0) / 1024:.0f} MiB",
+                     f"target <= {2 if Mb == 20 else 60} s"))
+    Ms = 12
+    sec_mpa, _ = _best(lambda: ic.stationary_distribution(Ms, T1, T2), repeat=3)
+    sec_solve, _ = _best(lambda: ic.stationary_distribution(Ms, T1, T2, method="solve"), repeat=1)
+    rows.append((f"stationary_distribution(M={Ms}): ansatz vs sparse LU", f"{sec_mpa:.4f} s vs {sec_solve:.2f} s", "",
+                 f"{sec_solve / sec_mpa:.0f}x"))
+
+    # --- energy distribution M = 100
+    sec, _ = _best(lambda: ic.energy_distribution(100, T1, T2), repeat=3)
+    rows.append(("energy_distribution(M=100)", f"{sec * 1e3:.1f} ms", "", "target <= 1 s"))
+
+    w0 = max(len(r[0]) for r in rows)
+    print(f"numba threads: {ncores}; machine shared, timings are noisy (best of repeats)\n")
+    print(f"{'benchmark':<{w0}}  {'result':>24}  {'':>34}  ratio / target")
+    for a, b, c, d in rows:
+        print(f"{a:<{w0}}  {b:>24}  {c:>34}  {d}")
+
+
+if __name__ == "__main__":
+    main()
