@@ -414,14 +414,18 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
             # Touch, ahead of time, the cache lines the next steps will need, so that these
             # loads overlap with the scan of the current node instead of following it:
             # below level 2 the next node is one of 8 consecutive nodes, at level 0 the site
-            # is one of 8k..8k+7 (reads only; ``sink`` keeps them from being optimised away).
+            # is one of 8k..8k+7, whose records (one line each when the arrays are views of
+            # site records, see ``simulate``) are touched through ``m`` (reads only; ``sink``
+            # keeps them from being optimised away).
             if l == 2 or l == 1:
                 b1 = offs[l - 1] + 64 * k
                 for jj in range(8):
                     if b1 + 8 * jj < offs[l]:
                         sink += tree[b1 + 8 * jj]
-            elif l == 0 and 8 * k < n:
-                sink += m[8 * k] + c[8 * k] + single[8 * k]
+            elif l == 0:
+                for jj in range(8):
+                    if 8 * k + jj < n:
+                        sink += m[8 * k + jj]
             base = offs[l] + 8 * k
             cnt = 0
             for jj in range(8):
@@ -659,10 +663,14 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
     max_events = validate.integer("max_events", max_events, 1)
     seeds = spawn_seeds(seed, n_blocks)
     offs, total = _tree_layout(n)
-    # the randomly accessed per-site arrays share one arena: above a few MB numpy asks for
-    # transparent huge pages, which removes most TLB misses on large graphs
-    arena, views = _arena([total, n, n, n, n, n, n])
-    tree, W, eta_inv, c, fsite, m_work, single_f = views
+    # Everything the kernel reads or writes for a site lives in one 64-byte record (one cache
+    # line): mass, rate coefficient, 1/eta, single destination, outgoing mass, out-weight. The
+    # kernel sees strided views of these records. Records and tree share one arena: above a few
+    # MB numpy asks for transparent huge pages, which removes most TLB misses on large graphs.
+    arena, views = _arena([total, 8 * n])
+    tree, recf = views
+    rec = recf.reshape(n, 8)
+    m_work, c, eta_inv, fsite, W = rec[:, 0], rec[:, 1], rec[:, 2], rec[:, 4], rec[:, 5]
     W[:] = graph.out_weight
     eta_inv[:] = 1.0 / graph.eta
     c[:] = W * eta_inv
@@ -670,7 +678,7 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
     m = m_work
     flow = np.zeros(graph.out_idx.shape[0])
     deg = np.diff(graph.out_ptr)
-    single = single_f.view(np.int64)
+    single = recf.view(np.int64).reshape(n, 8)[:, 3]
     single[:] = np.where(deg == 1, graph.out_idx[np.minimum(graph.out_ptr[:-1], graph.out_idx.size - 1)], -1)
     rptr, ridx, nreg = _regions_csr(n, regions)
     reg_m = np.zeros(nreg)
