@@ -526,8 +526,10 @@ def _exact_kernel(L, M, ntrials, p1, p2, R):
 
     One trial: B = (1/M)[Σ_inner swaps + B1 redraw + B2 redraw] A, written per
     target row; identity swaps (equal neighbours) are folded into a diagonal.
-    The n1 window after k trials is |n1| <= ceil(k/2) (two successive quanta
-    from B1 need a hop in between) and is stored compactly.
+    Each row keeps the range [lo, hi] of counter values it can hold (the union of
+    its sources' ranges), so only reachable (τ, n1) pairs are touched; the ranges
+    stay inside |n1| <= ceil(k/2) after k trials (two successive quanta from B1
+    need a hop in between), which fixes the array width 2R + 1.
     """
     S = 1 << L
     W = 2 * R + 1
@@ -549,48 +551,66 @@ def _exact_kernel(L, M, ntrials, p1, p2, R):
             else:
                 ident += 1
         nsrc[tau] = c
-        d = ident + (p1 if tau & 1 else q1) + (p2 if tau & top else q2)
-        diag[tau] = d * invM
+        diag[tau] = (ident + (p1 if tau & 1 else q1) + (p2 if tau & top else q2)) * invM
     for t0 in prange(S):
-        A = np.zeros(S * W)
-        B = np.zeros(S * W)
-        A[t0] = 1.0
-        h = 0
+        A = np.zeros((S, W))
+        B = np.zeros((S, W))
+        alo = np.full(S, W, dtype=np.int64)
+        ahi = np.full(S, -1, dtype=np.int64)
+        blo = np.empty(S, dtype=np.int64)
+        bhi = np.empty(S, dtype=np.int64)
+        A[t0, R] = 1.0
+        alo[t0] = R
+        ahi[t0] = R
         for k in range(ntrials):
-            h2 = min((k + 2) // 2, R)
-            wa = 2 * h + 1
-            wb = 2 * h2 + 1
-            d = h2 - h
             for tau in range(S):
-                oa = tau * wa
-                ob = tau * wb
-                dg = diag[tau]
-                co = (tau ^ top) * wa
-                pp = (p2 if (tau & top) else q2) * invM
-                for n in range(wb):
-                    B[ob + n] = 0.0
-                bb = ob + d
-                for n in range(wa):
-                    B[bb + n] = dg * A[oa + n] + pp * A[co + n]
+                co = tau ^ top
+                bo = tau ^ 1
+                sh = 1 if tau & 1 else -1
+                lo = min(alo[tau], alo[co])
+                hi = max(ahi[tau], ahi[co])
                 for j in range(nsrc[tau]):
-                    so = src[tau, j] * wa
-                    for n in range(wa):
-                        B[bb + n] += invM * A[so + n]
-                bo = (tau ^ 1) * wa
+                    s_ = src[tau, j]
+                    lo = min(lo, alo[s_])
+                    hi = max(hi, ahi[s_])
+                if alo[bo] <= ahi[bo]:
+                    lo = min(lo, max(alo[bo] + sh, 0))
+                    hi = max(hi, min(ahi[bo] + sh, W - 1))
+                blo[tau] = lo
+                bhi[tau] = hi
+                if lo > hi:
+                    continue
+                row = B[tau]
+                for n in range(lo, hi + 1):
+                    row[n] = 0.0
+                dg = diag[tau]
+                a = A[tau]
+                for n in range(alo[tau], ahi[tau] + 1):
+                    row[n] += dg * a[n]
+                pp = (p2 if (tau & top) else q2) * invM
+                a = A[co]
+                for n in range(alo[co], ahi[co] + 1):
+                    row[n] += pp * a[n]
+                for j in range(nsrc[tau]):
+                    s_ = src[tau, j]
+                    a = A[s_]
+                    for n in range(alo[s_], ahi[s_] + 1):
+                        row[n] += invM * a[n]
+                a = A[bo]
                 if tau & 1:
                     f = p1 * invM
-                    for n in range(min(wa, wb - d - 1)):
-                        B[bb + n + 1] += f * A[bo + n]
+                    for n in range(alo[bo], min(ahi[bo], W - 2) + 1):
+                        row[n + 1] += f * a[n]
                 else:
                     f = q1 * invM
-                    for n in range(max(0, 1 - d), wa):
-                        B[bb + n - 1] += f * A[bo + n]
+                    for n in range(max(alo[bo], 1), ahi[bo] + 1):
+                        row[n - 1] += f * a[n]
             A, B = B, A
-            h = h2
-        wa = 2 * h + 1
+            alo, blo = blo, alo
+            ahi, bhi = bhi, ahi
         for tau in range(S):
-            for n in range(wa):
-                K[t0, tau, R - h + n] = A[tau * wa + n]
+            for n in range(alo[tau], ahi[tau] + 1):
+                K[t0, tau, n] = A[tau, n]
     return K
 
 
@@ -745,10 +765,37 @@ def entropy_production_exact(M, t, T1, T2, eps=2.0, bin_width=0.2, decimals=9):
     }
 
 
+@njit(cache=True)
+def _nonzero_values(K, ptau, lnp, c1, c2, R):
+    S = K.shape[0]
+    W = K.shape[2]
+    cnt = 0
+    for t0 in range(S):
+        for tt in range(S):
+            for n in range(W):
+                if K[t0, tt, n] > 0.0:
+                    cnt += 1
+    vals = np.empty(cnt)
+    probs = np.empty(cnt)
+    k = 0
+    for t0 in range(S):
+        N0 = _popcount(t0)
+        for tt in range(S):
+            dN = _popcount(tt) - N0
+            for n in range(W):
+                v = K[t0, tt, n]
+                if v > 0.0:
+                    n1 = n - R
+                    vals[k] = _delta_s(n1, dN - n1, lnp[t0], lnp[tt], c1, c2)
+                    probs[k] = ptau[t0] * v
+                    k += 1
+    return vals, probs
+
+
 def _group_atoms(K, ptau, R, M, T1, T2, eps, decimals):
-    vals, probs = _joint_values(K, ptau, R, M, T1, T2, eps)
-    keep = probs > 0
-    vals, probs = vals[keep], probs[keep]
+    with np.errstate(divide="ignore"):
+        lnp = np.log(ptau)
+    vals, probs = _nonzero_values(K, ptau, lnp, eps / T1, eps * _inv(T2), R)
     order = np.argsort(vals, kind="stable")
     vals, probs = vals[order], probs[order]
     # a new value starts where the sorted values jump by more than 10^-decimals
