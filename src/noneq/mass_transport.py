@@ -1417,7 +1417,7 @@ def main(argv=None):
     if a.what == "fig3":
         N = a.N or 15870
         N_pr = a.N_pr or 512
-        t_max = a.t_max or 3000.0
+        t_max = a.t_max or 10000.0
         cases = {"sin_N/4": (sinusoidal_eta(N), N // 4), "sin_3N/4": (sinusoidal_eta(N), 3 * N // 4),
                  "random": (random_eta(N, seed=a.seed), N // 4)}
         for k, (name, (eta, site)) in enumerate(cases.items()):
