@@ -1269,10 +1269,15 @@ def one_site_current_distribution(t, T1, T2, eps=2.0, nfft=4096):
     theta = 2 * np.pi * np.arange(nfft) / nfft
     ex = np.exp(1j * theta)
     u = (d + b * ex) * (a + g / ex)
-    r = np.sqrt(u)
-    sh = np.where(np.abs(r) > 0, np.sinh(t * r) / np.where(r == 0, 1, r), t)
-    G0 = np.exp(-t) * (np.cosh(t * r) + (g - d) * sh)
-    G1 = np.exp(-t) * sh * (d + a * ex)
+    r = np.sqrt(u)  # principal branch, Re r >= 0; cosh and sinh(x)/x are even in r
+    # e^{-t} cosh(t r) and e^{-t} sinh(t r)/r without overflow (|u| <= 1 on the circle)
+    ep = np.exp(t * (r - 1.0))
+    em = np.exp(-t * (r + 1.0))
+    ch = 0.5 * (ep + em)
+    small = np.abs(r) < 1e-8
+    sh = np.where(small, t * np.exp(-t), 0.5 * (ep - em) / np.where(small, 1.0, r))
+    G0 = ch + (g - d) * sh
+    G1 = sh * (d + a * ex)
     G = G0 + G1
     c = np.fft.fft(G).real / nfft  # P(N) = (1/n) Σ_θ G(iθ) e^{-iθN}
     N = np.arange(nfft)
