@@ -213,3 +213,15 @@ def test_theory_validation():
         pc.interface_chemical_potential_theory(0.05, 0.5)
     with pytest.raises(ValueError, match="phi"):
         pc.interface_chemical_potential_theory(float("inf"))
+
+
+def test_fixed_x_formula_matches_noiseless_states():
+    # at X = X_eq = 1/2 the fixed-X member and eq. 4.22 coincide (phi/6)
+    assert pc.interface_chemical_potential_fixed_x(0.05, 0.5, 1.5) == pytest.approx(0.05 / 6, rel=1e-12)
+    # away from rho_bar = 1.5 the noiseless state keeps X = X_eq and follows the fixed-X formula
+    for rb in (1.0, 2.0):
+        r = pc.steady_state(128, 0.1, 0.02, rb)
+        m = pc.interface_chemical_potential(r, pc.mu_tilde(r, 0.1))
+        fx = pc.interface_chemical_potential_fixed_x(0.02, pc.x_eq(rb), rb)
+        assert m == pytest.approx(fx, rel=0.1, abs=2e-4)
+        assert abs(m - pc.interface_chemical_potential_theory(0.02, rb)) > 1e-3

@@ -79,6 +79,7 @@ __all__ = [
     "stationary_current",
     "interface_chemical_potential",
     "interface_chemical_potential_theory",
+    "interface_chemical_potential_fixed_x",
     "initial_profile",
     "steady_state",
     "max_stable_dt",
@@ -237,6 +238,41 @@ def interface_chemical_potential_theory(phi, rho_bar=1.5):
     x = x_eq(rho_bar)
     val = MU_C + 0.5 * phi_arr * (SIGMA_L - SIGMA_G) * x * (1 - x) / (SIGMA_G * x + SIGMA_L * (1 - x))
     return float(val) if val.ndim == 0 else val
+
+
+def interface_chemical_potential_fixed_x(phi, x, rho_bar=1.5):
+    """mu^I of the member X of the kappa -> 0 family of stationary profiles (eqs. 2.39-2.43).
+
+    Eq. 4.22 is mu^I at the *selected* interface position X_* (eq. 4.19). A
+    noiseless profile keeps the liquid fraction X it starts with; for it, the
+    piecewise-linear mu profile (eqs. 2.39-2.42, slopes -JL/sigma) and the mass
+    constraint (eq. 2.43, linearised: rho = rho_c + (mu - mu_c)/mu'(rho_c) with
+    mu'(0.5) = mu'(2.5) = 2) give, to first order in phi,
+
+    mu^I = [ (X_eq - X)(rho_L - rho_G) - X a / mu'_L + (1 - X) b / mu'_G ] / (X / mu'_L + (1 - X) / mu'_G)
+
+    with a = JL X / (2 sigma_L), b = JL (1 - X) / (2 sigma_G), JL from eq. 2.42.
+    At X = X_eq = 1/2 this coincides with eq. 4.22 (both give phi/6); elsewhere
+    the two differ at O(phi).
+
+    Parameters
+    ----------
+    phi : float
+    x : float
+        Liquid fraction X in (0, 1).
+    rho_bar : float
+        Mean density in (0.5, 2.5).
+    """
+    phi = validate.real("phi", phi)
+    x = validate.real("x", x, 0.0, 1.0, lo_open=True, hi_open=True)
+    rho_bar = _check_rho_bar(rho_bar)
+    xe = x_eq(rho_bar)
+    dl = 3.0 * (RHO_L - 1.5) ** 2 - 1.0
+    dg = 3.0 * (RHO_G - 1.5) ** 2 - 1.0
+    jl = phi / (x / SIGMA_L + (1 - x) / SIGMA_G)
+    a = jl * x / (2 * SIGMA_L)
+    b = jl * (1 - x) / (2 * SIGMA_G)
+    return MU_C + ((xe - x) * (RHO_L - RHO_G) - x * a / dl + (1 - x) * b / dg) / (x / dl + (1 - x) / dg)
 
 
 # ---------------------------------------------------------------------------
