@@ -20,7 +20,7 @@ book: $(STAMP)
 test: unit notebooks site-ci browser
 
 unit: $(STAMP)
-	NONEQ_SCALE=ci $(BIN)/pytest -q -m "not browser" tests
+	NONEQ_SCALE=ci $(BIN)/pytest -q -p no:cacheprovider -m "not browser" tests
 
 notebooks: $(STAMP)
 	NONEQ_SCALE=ci NONEQ_SLIDERS=live NONEQ_PROGRESS=0 \
@@ -33,7 +33,7 @@ site-ci: $(STAMP)
 
 browser: $(STAMP) chromium
 	NONEQ_SITE=_build/ci/_build/html NONEQ_REQUIRE_SITE=1 \
-	  $(BIN)/pytest -q -m browser tests/test_site.py
+	  $(BIN)/pytest -q -p no:cacheprovider -m browser tests/test_site.py
 
 ## Open the book in JupyterLab (live sliders).
 lab: $(STAMP)
