@@ -813,7 +813,7 @@ def _divergence(out, rho, flux, inv_lam, n):
         out[i] = rho[i] - (flux[i] - flux[i - 1]) * inv_lam
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"contract", "arcp", "reassoc"})
 def _heun_run(rho, kappa, phi, noise2, dt, inv_lam, n_steps, sample_every, state, kn, wn, fn, level,
               acc_rho, acc_mt, mu_series, x_series, n_series):
     """Advance ``rho`` by n_steps stochastic Heun steps.
