@@ -641,14 +641,25 @@ def steady_state(
     best = None
     growth = float("nan")
     iters = 0
+    failures, wait = 0, 0
+    relax_tol = 1e-6
     while steps_done < n_max_total:
         # relax for up to `chunk` steps (stops early once max|d rho/dt| < 1e-6) ...
-        steps, res_relax = _relax_kernel(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), 1e-6, 10)
+        steps, res_relax = _relax_kernel(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), relax_tol, 10)
+        if steps == 0:
+            # already below the threshold but no acceptable Newton solution (e.g. close to a
+            # saddle): keep relaxing for a whole stretch so the loop always advances
+            steps, res_relax = _relax_kernel(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), 0.0, 10)
         steps_done += int(steps)
         if res_relax > 1e-4 and steps_done < n_max_total:
             continue  # still far from stationary (e.g. a travelling liquid domain)
+        if wait > 0 and steps_done < n_max_total and res_relax > relax_tol:
+            wait -= 1  # back off after failed Newton attempts while the domain creeps
+            continue
         # ... then polish with Newton; accept a converged, linearly stable point
-        cand, iters, res = _newton(rho.copy(), kappa, phi, rho_bar, tol, max_iter=30)
+        cand, iters, res = _newton(rho.copy(), kappa, phi, rho_bar, tol, max_iter=20)
+        failures += 1
+        wait = min(2**failures, 32)
         if res <= tol and np.all(cand > 0):
             # reject a stationary point that is linearly unstable (a saddle the
             # relaxation was only passing by) and keep relaxing instead
