@@ -225,3 +225,18 @@ def test_fixed_x_formula_matches_noiseless_states():
         fx = pc.interface_chemical_potential_fixed_x(0.02, pc.x_eq(rb), rb)
         assert m == pytest.approx(fx, rel=0.1, abs=2e-4)
         assert abs(m - pc.interface_chemical_potential_theory(0.02, rb)) > 1e-3
+
+
+def test_command_line_runs(tmp_path, capsys):
+    out = tmp_path / "fig8.npz"
+    assert pc.main(["--N", "16", "--n-kappa", "2", "--t-max", "20", "--t-burn", "0", "--out", str(out)]) == 0
+    data = np.load(out)
+    assert data["N16_noiseless"].shape == (2,) and data["N16_noisy"].shape == (2,)
+    assert "eq. 4.22" in capsys.readouterr().out
+
+
+def test_scan_validation():
+    with pytest.raises(ValueError, match="kappas"):
+        pc.interface_scan(16, [-0.1, 0.5], t_max=10, show_progress=False)
+    with pytest.raises(ValueError, match="n_runs"):
+        pc.interface_scan(16, [0.5], t_max=10, n_runs=0, show_progress=False)
