@@ -253,3 +253,54 @@ def test_param_validation():
         Param("a", [1.0], fmt="{:d}")
     assert Param("T2", [1, np.inf]).show(np.inf) == "∞"
     assert Param("T2", [1, np.inf], fmt=lambda v: f"T={v}").show(1) == "T=1"
+
+
+def test_xoshiro_kernel_generator():
+    """The kernels' generator: seeded through np.random.seed, reproducible, uniform."""
+    from numba import njit
+
+    from noneq.rng import xoshiro_next, xoshiro_state, xoshiro_uniform
+
+    @njit
+    def draws(seed, n):
+        s = xoshiro_state(seed)
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = xoshiro_uniform(s)
+        return out
+
+    @njit
+    def first_raw(seed):
+        s = xoshiro_state(seed)
+        r, a, b, c, d = xoshiro_next(s[0], s[1], s[2], s[3])
+        return r
+
+    a = draws(11, 200_000)
+    np.testing.assert_array_equal(a, draws(11, 200_000))
+    assert not np.array_equal(a[:10], draws(12, 10))
+    assert 0.0 <= a.min() and a.max() < 1.0
+    # mean and variance of U(0, 1) within 5 standard errors
+    n = a.size
+    assert abs(a.mean() - 0.5) < 5 * np.sqrt(1 / 12 / n)
+    assert abs(a.var() - 1 / 12) < 5 * np.sqrt(1 / 180 / n)
+    # reference value of xoshiro256** from its definition (Blackman & Vigna), computed in Python
+    s = _py_state(11)
+    m = 2**64 - 1
+    rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & m  # noqa: E731
+    assert int(first_raw(11)) == (rotl((s[1] * 5) & m, 7) * 9) & m
+
+
+def _py_state(seed):
+    """The state xoshiro_state(seed) must produce, from numba's seeded generator."""
+    from numba import njit
+
+    @njit
+    def words(seed):
+        np.random.seed(seed)
+        out = np.empty(8, dtype=np.int64)
+        for i in range(8):
+            out[i] = np.random.randint(0, 2**32)
+        return out
+
+    w = words(seed)
+    return [(int(w[2 * i]) << 32) | int(w[2 * i + 1]) for i in range(4)]

@@ -40,7 +40,7 @@ from numba import njit, prange
 
 from noneq import validate
 from noneq.progress import progress
-from noneq.rng import resolve_seed, spawn_seeds
+from noneq.rng import resolve_seed, spawn_seeds, xoshiro_next as _xoshiro, xoshiro_state as _seed_state
 
 __all__ = [
     "insertion_probabilities",
@@ -852,25 +852,6 @@ def mean_bath_entropy_production(M, t, T1, T2, eps=2.0):
 # Monte Carlo of the Appendix I rule: bit-packed links, xoshiro256** per chunk
 # ----------------------------------------------------------------------------
 
-@njit(cache=True, inline="always")
-def _rotl(x, k):
-    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
-
-
-@njit(cache=True)
-def _seed_state(s):
-    np.random.seed(s)
-    st = np.empty(4, dtype=np.uint64)
-    for i in range(4):
-        # 2 x 32 bits from numba's Mersenne twister, seeded with the chunk seed
-        hi = np.uint64(np.random.randint(0, 2**32))
-        lo = np.uint64(np.random.randint(0, 2**32))
-        st[i] = (hi << np.uint64(32)) | lo
-    if st[0] == 0 and st[1] == 0 and st[2] == 0 and st[3] == 0:
-        st[0] = np.uint64(1)
-    return st
-
-
 @njit(cache=True)
 def _tables(L, M, thr1, thr2):
     """Per-node tables of the branch-free update: boundary bit mask and threshold,
@@ -890,19 +871,6 @@ def _tables(L, M, thr1, thr2):
         SH[k] = np.uint64(k - 1)
         BU[k] = one
     return BM, TH, SH, BU, N0
-
-
-@njit(cache=True, inline="always")
-def _xoshiro(s0, s1, s2, s3):
-    r = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
-    tt = s1 << np.uint64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= tt
-    s3 = _rotl(s3, 45)
-    return r, s0, s1, s2, s3
 
 
 @njit(cache=True, inline="always")

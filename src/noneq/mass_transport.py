@@ -29,7 +29,7 @@ Time-averaged observables (masses of arbitrary sets of sites, their squares,
 per-site masses, mass carried by every link) are integrated exactly in
 continuous time, lazily between the events that change them. Random numbers:
 each kernel call seeds numba's generator (package convention, :mod:`noneq.rng`)
-and draws from it the state of an inline xoshiro256+ stream.
+and draws from it the state of an inline xoshiro256** stream (:func:`noneq.rng.xoshiro_state`).
 
 Theory
 ------
@@ -50,7 +50,7 @@ from numba import njit, uint64
 
 from . import validate
 from .progress import progress
-from .rng import resolve_seed, spawn_seeds
+from .rng import resolve_seed, spawn_seeds, xoshiro_state as _seed_state, xoshiro_uniform as _rand
 
 __all__ = [
     "Graph",
@@ -274,48 +274,6 @@ def three_branch_graph(n_A, n_B, n_C, p=1.0, q=None, gamma_B=0.5, gamma_C=0.5, e
 # --------------------------------------------------------------------------- kernels
 
 
-@njit(inline="always")
-def _rotl(x, k):
-    return (x << uint64(k)) | (x >> uint64(64 - k))
-
-
-@njit(inline="always")
-def _rand(s):
-    """xoshiro256+ uniform double in [0, 1) from the state ``s`` (4 x uint64)."""
-    s0 = s[0]
-    s1 = s[1]
-    s2 = s[2]
-    s3 = s[3]
-    res = s0 + s3
-    t = s1 << uint64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = _rotl(s3, 45)
-    s[0] = s0
-    s[1] = s1
-    s[2] = s2
-    s[3] = s3
-    return float(res >> uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@njit(inline="always")
-def _seed_state(seed):
-    """Seed numba's generator (the package convention), then draw the xoshiro state from it."""
-    np.random.seed(seed)
-    s = np.empty(4, dtype=np.uint64)
-    for k in range(4):
-        hi = uint64(np.random.randint(0, 2**32))
-        lo = uint64(np.random.randint(0, 2**32))
-        s[k] = (hi << uint64(32)) | lo
-    if s[0] == 0 and s[1] == 0 and s[2] == 0 and s[3] == 0:
-        s[0] = uint64(1)
-    return s
-
-
-
 def _tree_layout(n):
     """Offsets of the levels of the 8-ary prefix-sum tree over ``n`` sites.
 
@@ -377,7 +335,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
     and of its square; ``site_int[i]`` time integral of ``m[i]`` if ``track_sites``.
     Returns ``(t, n_events)``; ``t < t_end`` only if ``max_events`` was reached or
     no site can fire. Random numbers: numba's generator is seeded with ``seed``
-    (package convention) and seeds an inline xoshiro256+ stream, ten times cheaper
+    (package convention) and seeds an inline xoshiro256** stream, ten times cheaper
     per draw than ``np.random.random()`` inside numba.
     """
     rs = _seed_state(seed)

@@ -9,6 +9,12 @@ integer seed from :func:`resolve_seed`. A parallel kernel splits its work into a
 *fixed* number of chunks (independent of the thread count), takes an array of
 child seeds from :func:`spawn_seeds` and reseeds at the start of each chunk
 inside its ``prange`` loop, so which thread runs a chunk cannot change the result.
+
+Kernels whose inner loop is dominated by random numbers use the xoshiro256**
+generator below (:func:`xoshiro_state`, :func:`xoshiro_next`,
+:func:`xoshiro_uniform`): its state is drawn from numba's generator after
+``np.random.seed(s)``, so it follows the same convention, and one draw costs a
+few integer operations instead of a Mersenne-twister call.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from numba import njit
 
-__all__ = ["resolve_seed", "spawn_seeds", "SEED_MAX"]
+__all__ = ["resolve_seed", "spawn_seeds", "SEED_MAX", "xoshiro_state", "xoshiro_next", "xoshiro_uniform"]
 
 #: numba's ``np.random.seed`` takes an unsigned 32-bit integer.
 SEED_MAX = 2**32 - 1
@@ -58,3 +65,50 @@ def spawn_seeds(seed, n: int) -> np.ndarray:
         [child.generate_state(1, dtype=np.uint32)[0] for child in root.spawn(int(n))],
         dtype=np.uint32,
     )
+
+
+# --------------------------------------------------------------------------- kernel generator
+
+
+@njit(cache=True, inline="always")
+def _rotl(x, k):
+    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+
+
+@njit(cache=True)
+def xoshiro_state(seed):
+    """xoshiro256** state (4 x uint64) for a kernel, drawn after ``np.random.seed(seed)``.
+
+    Call inside an ``@njit`` kernel with a seed from :func:`resolve_seed` or
+    :func:`spawn_seeds`; the state depends only on ``seed``.
+    """
+    np.random.seed(seed)
+    st = np.empty(4, dtype=np.uint64)
+    for i in range(4):
+        hi = np.uint64(np.random.randint(0, 2**32))
+        lo = np.uint64(np.random.randint(0, 2**32))
+        st[i] = (hi << np.uint64(32)) | lo
+    if st[0] == 0 and st[1] == 0 and st[2] == 0 and st[3] == 0:
+        st[0] = np.uint64(1)  # the all-zero state is the generator's one fixed point
+    return st
+
+
+@njit(cache=True, inline="always")
+def xoshiro_next(s0, s1, s2, s3):
+    """One xoshiro256** step on a state held in four scalars: ``(r, s0, s1, s2, s3)``."""
+    r = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = _rotl(s3, 45)
+    return r, s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always")
+def xoshiro_uniform(s):
+    """Uniform double in [0, 1) with 53 random bits, advancing the state array ``s`` in place."""
+    r, s[0], s[1], s[2], s[3] = xoshiro_next(s[0], s[1], s[2], s[3])
+    return np.float64(r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
