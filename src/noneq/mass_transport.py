@@ -274,6 +274,19 @@ def three_branch_graph(n_A, n_B, n_C, p=1.0, q=None, gamma_B=0.5, gamma_C=0.5, e
 # --------------------------------------------------------------------------- kernels
 
 
+@njit(inline="always")
+def _shift_regions(site, delta, t, reg_ptr, reg_idx, reg_m, reg_t, reg_i1, reg_i2):
+    """Integrate the masses of the regions containing ``site`` up to ``t``, then add ``delta``."""
+    for kk in range(reg_ptr[site], reg_ptr[site + 1]):
+        r = reg_idx[kk]
+        x = reg_m[r]
+        dt = t - reg_t[r]
+        reg_i1[r] += x * dt
+        reg_i2[r] += x * x * dt
+        reg_t[r] = t
+        reg_m[r] = x + delta
+
+
 def _tree_layout(n):
     """Offsets of the levels of the 8-ary prefix-sum tree over ``n`` sites.
 
@@ -429,22 +442,8 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
             flow[kl] += mu
         # ---- lazily integrated observables
         if nreg > 0:
-            for kk in range(reg_ptr[i], reg_ptr[i + 1]):
-                r = reg_idx[kk]
-                x = reg_m[r]
-                dt = t - reg_t[r]
-                reg_i1[r] += x * dt
-                reg_i2[r] += x * x * dt
-                reg_t[r] = t
-                reg_m[r] = x - mu
-            for kk in range(reg_ptr[dst], reg_ptr[dst + 1]):
-                r = reg_idx[kk]
-                x = reg_m[r]
-                dt = t - reg_t[r]
-                reg_i1[r] += x * dt
-                reg_i2[r] += x * x * dt
-                reg_t[r] = t
-                reg_m[r] = x + mu
+            _shift_regions(i, -mu, t, reg_ptr, reg_idx, reg_m, reg_t, reg_i1, reg_i2)
+            _shift_regions(dst, mu, t, reg_ptr, reg_idx, reg_m, reg_t, reg_i1, reg_i2)
         if track_sites:
             site_int[i] += mi * (t - site_t[i])
             site_t[i] = t
