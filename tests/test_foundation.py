@@ -182,9 +182,10 @@ def test_static_slider_frames_and_html():
 
 
 def test_static_slider_frames_have_equal_size():
-    from PIL import Image
     import base64
     import io
+
+    from PIL import Image
 
     def draw(fig, n):
         ax = fig.add_subplot()

@@ -9,7 +9,6 @@ from scipy.stats import chi2
 
 from noneq import ising_chain as ic
 
-
 # ---------------------------------------------------------------- helpers
 
 def _ft_max_error(v, p, tiny=1e-250):

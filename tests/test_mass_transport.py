@@ -8,7 +8,6 @@ from scipy import stats
 
 from noneq import mass_transport as mt
 
-
 # ----------------------------------------------------------------- graphs and eq. (13)
 
 def test_ring_and_probe_satisfy_factorisation_condition():

@@ -5,7 +5,6 @@ import pytest
 
 import noneq.phase_coexistence as pc
 
-
 # --- model functions -------------------------------------------------------
 
 def test_mu_is_derivative_of_f():

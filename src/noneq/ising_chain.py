@@ -40,7 +40,9 @@ from numba import njit, prange
 
 from noneq import validate
 from noneq.progress import progress
-from noneq.rng import resolve_seed, spawn_seeds, xoshiro_next as _xoshiro, xoshiro_state as _seed_state
+from noneq.rng import spawn_seeds
+from noneq.rng import xoshiro_next as _xoshiro
+from noneq.rng import xoshiro_state as _seed_state
 
 __all__ = [
     "insertion_probabilities",

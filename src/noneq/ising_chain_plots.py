@@ -8,7 +8,7 @@ slider (P(ΔS), the fluctuation-theorem plot and I(J)).
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Circle
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from noneq import ising_chain as ic
 from noneq.style import COLORS

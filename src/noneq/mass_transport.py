@@ -46,11 +46,13 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit, uint64
+from numba import njit
 
 from . import validate
 from .progress import progress
-from .rng import resolve_seed, spawn_seeds, xoshiro_state as _seed_state, xoshiro_uniform as _rand
+from .rng import resolve_seed, spawn_seeds
+from .rng import xoshiro_state as _seed_state
+from .rng import xoshiro_uniform as _rand
 
 __all__ = [
     "Graph",

@@ -510,8 +510,8 @@ def _jacobian(rho, kappa, phi):
 
 
 def _newton(rho, kappa, phi, rho_bar, tol, max_iter=60):
-    from scipy.sparse.linalg import spsolve
     from scipy import sparse
+    from scipy.sparse.linalg import spsolve
 
     n = rho.shape[0]
     target = n * rho_bar

@@ -27,8 +27,9 @@ import math
 import numbers
 import os
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import matplotlib
 
@@ -259,8 +260,8 @@ def _strip_tags(text: str) -> str:
 
 def _live(draw, params: list[Param], figsize, dpi):
     import ipywidgets as widgets
-    from IPython.display import display
     import matplotlib.pyplot as plt
+    from IPython.display import display
 
     controls = [
         widgets.SelectionSlider(

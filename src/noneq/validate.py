@@ -6,8 +6,8 @@ allowed range, so that bad input never reaches a numba kernel.
 
 from __future__ import annotations
 
-import numbers
 import math
+import numbers
 
 import numpy as np
 
