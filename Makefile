@@ -7,7 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
+# Matplotlib's backend is left alone wherever a Jupyter kernel runs (book build, nbval, lab):
+# the kernel's inline backend is what puts every figure on its page. Only the processes
+# that never render (unit tests, benchmarks) use Agg.
+HEADLESS := MPLBACKEND=Agg
+unexport MPLBACKEND
 
 .PHONY: book test unit notebooks site-ci browser lab env chromium clean bench
 
@@ -20,7 +24,7 @@ book: $(STAMP)
 test: unit notebooks site-ci browser
 
 unit: $(STAMP)
-	NONEQ_SCALE=ci $(BIN)/pytest -q -p no:cacheprovider -m "not browser" tests
+	$(HEADLESS) NONEQ_SCALE=ci $(BIN)/pytest -q -p no:cacheprovider -m "not browser" tests
 
 notebooks: $(STAMP)
 	NONEQ_SCALE=ci NONEQ_SLIDERS=live NONEQ_PROGRESS=0 \
@@ -37,11 +41,11 @@ browser: $(STAMP) chromium
 
 ## Open the book in JupyterLab (live sliders).
 lab: $(STAMP)
-	NONEQ_SCALE=book $(BIN)/jupyter lab book/
+	NONEQ_SCALE=book $(BIN)/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) book/
 
 ## Speed measurements (see benchmarks/).
 bench: $(STAMP)
-	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(HEADLESS) $(BIN)/python $$b || exit 1; done
 
 env: $(STAMP)
 

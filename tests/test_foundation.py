@@ -178,7 +178,7 @@ def test_static_slider_frames_and_html():
     assert data["shown"] == [["1.0", "2.0", "3.0"], ["0", "∞"]]
     assert data["names"] == ["κΛ", "b"]
     # the initial frame is the one of the defaults (a=1, b=inf): C-order index 0*2 + 1
-    assert f'<img src="{s.frames[1]}"' in html
+    assert f'<img src="{s.frames[1]}" width="614"' in html  # shown at its true size: 6.4 in x 96 px/in
 
 
 def test_static_slider_frames_have_equal_size():
@@ -195,6 +195,47 @@ def test_static_slider_frames_have_equal_size():
     s = slider(draw, {"n": [2, 10, 1000]}, mode="static", dpi=40)
     sizes = {Image.open(io.BytesIO(base64.b64decode(f.split(",", 1)[1]))).size for f in s.frames}
     assert len(sizes) == 1
+
+
+def _frame(uri):
+    import base64
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+
+
+def test_static_slider_frames_are_small_palette_pngs():
+    s = slider(_draw, {"a": [1, 2], "b": [0.0, 1.0]}, mode="static")
+    for uri in s.frames:
+        img = _frame(uri)
+        assert img.mode == "P" and len(img.getcolors()) <= 128
+        assert img.size == (round(6.4 * 110), round(4.0 * 110))
+        assert len(uri) < 40_000  # a line plot frame stays a few tens of kB
+
+
+def test_static_slider_refuses_illegible_frames():
+    def tiny(fig, a):
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, a], label="curve")
+        ax.legend(fontsize=7)
+
+    with pytest.raises(ValueError, match=r"smaller than 9 pt.*'curve' at 7 pt"):
+        slider(tiny, {"a": [1, 2]}, mode="static")
+    with pytest.raises(ValueError, match="figsize width must be <= 7.2 in"):
+        slider(_draw, {"a": [1], "b": [0.0]}, mode="static", figsize=(9.0, 3.0))
+    # the live slider is drawn by the kernel at the notebook's scale: no such limit
+    assert slider(tiny, {"a": [1, 2]}, mode="live") is not None
+
+
+def test_static_slider_labels_uneven_grids():
+    even = slider(_draw, {"a": [0.1, 0.2, 0.3], "b": [0.0]}, mode="static", dpi=20).html
+    assert "unevenly spaced" not in even
+    uneven = slider(_draw, {"a": [0.1, 0.2, 0.3, 1.5, 2.0], "b": [0.0]}, mode="static", dpi=20).html
+    assert "a: unevenly spaced values 0.1, 0.2, 0.3, 1.5, 2" in uneven
+    with_inf = slider(_draw, {"a": [1.0], "b": [2.0, 5.0, 10.0, np.inf]}, mode="static", dpi=20).html
+    assert "b: unevenly spaced values 2, 5, 10, ∞" in with_inf
 
 
 def test_live_slider_builds_widgets():

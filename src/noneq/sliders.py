@@ -33,7 +33,7 @@ from typing import Any
 
 import matplotlib
 
-__all__ = ["Param", "slider", "slider_mode", "MODES", "ENV_VAR"]
+__all__ = ["Param", "slider", "slider_mode", "MODES", "ENV_VAR", "MIN_FONT_PT", "MAX_WIDTH_IN"]
 
 ENV_VAR = "NONEQ_SLIDERS"
 MODES = ("live", "static")
@@ -158,19 +158,74 @@ def _as_params(params) -> list[Param]:
     return params
 
 
-def _draw_png(draw, values: dict, figsize, dpi) -> str:
+#: Smallest text size allowed in a precomputed frame, in points at display size.
+MIN_FONT_PT = 9.0
+#: Widest figure a frame may have, in inches: the text column of the website is
+#: about 690 CSS px, i.e. 7.2 in at 96 px/in, so a wider frame would be shrunk and
+#: its text would drop below :data:`MIN_FONT_PT`.
+MAX_WIDTH_IN = 7.2
+#: Colours kept in a precomputed frame (palette PNG): line plots need far fewer, and
+#: a palette frame is 3-5 times smaller than an RGBA one.
+PALETTE_COLORS = 128
+
+
+def _check_legible(fig, values: dict) -> None:
+    """Raise ``ValueError`` if a frame has text below :data:`MIN_FONT_PT`."""
+    from matplotlib.text import Text
+
+    small = sorted(
+        {
+            (round(t.get_fontsize(), 1), t.get_text().strip()[:30])
+            for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT - 1e-9
+        }
+    )
+    if small:
+        listed = ", ".join(f"{text!r} at {size:g} pt" for size, text in small[:5])
+        raise ValueError(
+            f"slider frame for {values} has text smaller than {MIN_FONT_PT:g} pt ({listed}); "
+            "the website shows frames at their true size, so use font sizes >= 9 pt"
+        )
+
+
+def _draw_png(draw, values: dict, figsize, dpi) -> bytes:
+    """Draw one frame; return it as a palette PNG."""
     from matplotlib.figure import Figure
+    from PIL import Image
 
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     draw(fig, **values)
+    _check_legible(fig, values)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    buf.seek(0)
+    image = Image.open(buf).convert("RGB").quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _uneven(values) -> bool:
+    """True for a numeric grid (infinities aside) whose steps are not all equal."""
+    try:
+        xs = [float(v) for v in values if not (isinstance(v, numbers.Real) and math.isinf(float(v)))]
+    except (TypeError, ValueError):
+        return False
+    if len(xs) < 3:
+        return False
+    steps = [b - a for a, b in zip(xs, xs[1:])]
+    scale = max(abs(x) for x in steps) or 1.0
+    return any(abs(d - steps[0]) > 1e-6 * scale for d in steps) or len(xs) < len(values)
 
 
 _STYLE = """
 .noneq-slider{margin:0.5em 0 1.2em 0;max-width:100%}
 .noneq-slider img{display:block;max-width:100%;height:auto}
+.noneq-slider-grid{font-size:0.85em;color:#555;margin:0.1em 0 0 0}
 .noneq-slider-controls{display:flex;flex-wrap:wrap;gap:0.4em 1.6em;margin-top:0.4em;font-size:0.95em}
 .noneq-slider-controls label{display:flex;align-items:center;gap:0.5em}
 .noneq-slider-controls input[type=range]{width:12em;accent-color:#0072B2}
@@ -207,10 +262,11 @@ class StaticSlider:
     data URIs in C order over the parameters, :attr:`html` the whole block.
     """
 
-    def __init__(self, params: list[Param], frames: list[str], alt: str):
+    def __init__(self, params: list[Param], frames: list[str], alt: str, width_px: int | None = None):
         self.params = params
         self.frames = frames
         self.alt = alt
+        self.width_px = width_px
         self.html = self._render()
 
     def _render(self) -> str:
@@ -234,10 +290,17 @@ class StaticSlider:
                 f"<output>{html.escape(p.show(p.values[p.start]))}</output></label>"
             )
         payload = json.dumps(data).replace("</", "<\\/")
+        notes = "".join(
+            f'<p class="noneq-slider-grid">{p.text}: unevenly spaced values '
+            f'{html.escape(", ".join(p.show(v) for v in p.values))}</p>'
+            for p in self.params
+            if _uneven(p.values)
+        )
+        size = f' width="{self.width_px}"' if self.width_px else ""
         return (
             f'<div class="noneq-slider" id="{uid}"><style>{_STYLE}</style>'
-            f'<img src="{self.frames[start]}" alt="{html.escape(self.alt)}">'
-            f'<div class="noneq-slider-controls">{"".join(controls)}</div>'
+            f'<img src="{self.frames[start]}"{size} alt="{html.escape(self.alt)}">'
+            f'<div class="noneq-slider-controls">{"".join(controls)}</div>{notes}'
             f'<script type="application/json" class="noneq-slider-data">{payload}</script>'
             f"<script>{_SCRIPT}</script></div>"
         )
@@ -297,7 +360,7 @@ def slider(
     params,
     *,
     figsize: tuple[float, float] = (6.4, 4.0),
-    dpi: int = 80,
+    dpi: int = 110,
     max_frames: int = 400,
     alt: str = "figure",
     mode: str | None = None,
@@ -312,9 +375,11 @@ def slider(
     params : mapping or sequence of Param
         ``{name: values}`` or a list of :class:`Param` (for labels and formats).
     figsize : (float, float)
-        Figure size in inches.
+        Figure size in inches. A precomputed slider is shown at this size on the
+        website, so its width must be at most :data:`MAX_WIDTH_IN` (the text column).
     dpi : int
-        Resolution of the figure (and of the precomputed frames).
+        Resolution of the figure (and of the precomputed frames), in [10, 600];
+        above 96 the frames stay sharp on high-density screens.
     max_frames : int
         Upper bound on the number of precomputed frames (the product of the
         numbers of values); guards against an accidental combinatorial build.
@@ -332,7 +397,15 @@ def slider(
     ------
     ValueError
         For a non-callable ``draw``, malformed ``params``, non-positive sizes,
-        too many frames, or an unknown mode.
+        too many frames, or an unknown mode; in static mode also for a figure
+        wider than :data:`MAX_WIDTH_IN` or a frame with text smaller than
+        :data:`MIN_FONT_PT`.
+
+    Notes
+    -----
+    Precomputed frames are palette PNGs of :data:`PALETTE_COLORS` colours. A
+    numeric parameter whose values are not evenly spaced gets a note under the
+    controls listing its values, since the range input moves in equal steps.
     """
     if not callable(draw):
         raise ValueError(f"draw must be callable as draw(fig, **values), got {draw!r}")
@@ -358,9 +431,16 @@ def slider(
 
     from .progress import progress
 
+    if figsize[0] > MAX_WIDTH_IN:
+        raise ValueError(
+            f"figsize width must be <= {MAX_WIDTH_IN:g} in for a precomputed slider "
+            f"(the website's text column), got {figsize[0]:g}"
+        )
     frames = []
     combos = itertools.product(*(p.values for p in params))
     with matplotlib.rc_context({"savefig.bbox": "standard"}):
         for combo in progress(combos, total=n_frames, desc="slider frames", leave=False):
-            frames.append(_draw_png(draw, dict(zip((p.name for p in params), combo)), figsize, dpi))
-    return StaticSlider(params, frames, alt)
+            frames.append(_data_uri(_draw_png(draw, dict(zip((p.name for p in params), combo)), figsize, dpi)))
+    # Shown at the figure's true size (96 CSS px per inch, the browser's reference), so
+    # that a 9 pt label reads as 9 pt; narrower screens scale the frame down.
+    return StaticSlider(params, frames, alt, width_px=round(figsize[0] * 96))
