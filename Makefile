@@ -13,15 +13,18 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 HEADLESS := MPLBACKEND=Agg
 unexport MPLBACKEND
 
-.PHONY: book test unit notebooks site-ci browser lab env chromium clean bench
+.PHONY: book test lint unit notebooks site-ci browser lab env chromium clean bench
 
 ## Build the website into _build/html, executing every notebook at the book scale.
 book: $(STAMP)
 	NONEQ_SCALE=book NONEQ_SLIDERS=static NONEQ_PROGRESS=0 \
 	  $(BIN)/jupyter-book build . -W -n --keep-going
 
-## Run every test: unit tests, every notebook (nbval, ci scale), then the browser check.
-test: unit notebooks site-ci browser
+## Run every test: the linter, unit tests, every notebook (nbval, ci scale), then the browser check.
+test: lint unit notebooks site-ci browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks book/_ext
 
 unit: $(STAMP)
 	$(HEADLESS) NONEQ_SCALE=ci $(BIN)/pytest -q -p no:cacheprovider -m "not browser" tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -173,7 +174,8 @@ def test_static_slider_frames_and_html():
     assert html.count('type="range"') == 2
     assert 'max="2"' in html and 'max="1"' in html
     assert "https://" not in html and "http://" not in html  # self-contained, no CDN
-    data = json.loads(re.search(r'<script type="application/json" class="noneq-slider-data">(.*?)</script>', html).group(1))
+    payload = re.search(r'<script type="application/json" class="noneq-slider-data">(.*?)</script>', html)
+    data = json.loads(payload.group(1))
     assert data["shape"] == [3, 2]
     assert data["shown"] == [["1.0", "2.0", "3.0"], ["0", "∞"]]
     assert data["names"] == ["κΛ", "b"]
@@ -346,3 +348,21 @@ def _py_state(seed):
 
     w = words(seed)
     return [(int(w[2 * i]) << 32) | int(w[2 * i + 1]) for i in range(4)]
+
+
+# --- citation files ---------------------------------------------------------
+
+
+def test_citation_files_name_the_three_papers():
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    for key in ("cff-version", "message", "title", "authors", "license"):
+        assert cff.get(key), f"CITATION.cff has no {key}"
+    ids = {i["value"] for ref in cff["references"] for i in ref["identifiers"]}
+    bib = (root / "book" / "references.bib").read_text(encoding="utf-8")
+    for arxiv in ("1106.5652", "2407.12353", "1611.08188"):
+        assert f"arXiv:{arxiv}" in ids
+        assert re.search(rf"eprint\s*=\s*{{{re.escape(arxiv)}}}", bib), f"references.bib lacks arXiv:{arxiv}"
+    assert (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and "_build" not in p.parts)
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and "_build" not in p.parts
+)
+#: Longest code line a page shows without horizontal scrolling (black's default).
+MAX_CODE_LINE = 88
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
 
 
@@ -68,3 +72,36 @@ def test_toc_covers_every_notebook():
         chapter = path.parent.name
         assert f"glob: book/{chapter}/[0-9]*" in toc, f"{path} is not reached by the table of contents"
         assert re.match(r"\d\d_", path.name), f"{path.name} does not start with its two-digit position"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_lines_fit_the_page(path):
+    """Code shown on a page (not the hidden check cells) fits the text column."""
+    long = []
+    for i, cell in enumerate(_code_cells(_load(path))):
+        if {"remove-cell", "remove-input"} & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        long += [(i, len(line)) for line in _source(cell).splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long, f"(cell, length) of code lines over {MAX_CODE_LINE} characters: {long[:8]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_declares_its_figures(path):
+    """The number of figures is declared, and every figure cell has a name, a caption and alt text."""
+    nb = _load(path)
+    declared = nb["metadata"].get("noneq", {}).get("figures")
+    assert isinstance(declared, int) and declared >= 0, "notebook metadata noneq.figures is missing"
+    named = []
+    for i, cell in enumerate(_code_cells(nb)):
+        fig = cell.get("metadata", {}).get("mystnb", {}).get("figure")
+        if fig is None:
+            continue
+        alt = cell["metadata"]["mystnb"].get("image", {}).get("alt", "")
+        assert re.fullmatch(r"fig-(mass-transport|phase-coexistence|ising-chain)-[a-z0-9-]+", fig.get("name", "")), (
+            f"cell {i}: figure name {fig.get('name')!r} does not follow fig-<chapter>-<N or slug>"
+        )
+        assert len(fig.get("caption", "")) > 40, f"cell {i}: figure {fig['name']} has no real caption"
+        assert len(alt) > 10, f"cell {i}: figure {fig['name']} has no alt text"
+        named.append(fig["name"])
+    assert len(named) == len(set(named)), f"figure names repeat: {named}"
+    assert len(named) == declared, f"{declared} figures declared, {len(named)} figure cells named"

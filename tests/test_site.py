@@ -6,6 +6,13 @@ image loaded, no request left this machine, and no console error or failed
 request comes from the book's own assets. On pages with a precomputed slider,
 moving the slider must change the displayed frame.
 
+What a reader sees is checked too: on every notebook page the number of figures
+shown equals the number the notebook declares (``metadata.noneq.figures``) and the
+number of images its executed copy holds, each figure visible, not blank and
+captioned; nothing is wider than the text column at 1280 px, and the page does not
+scroll sideways at 390 px; no raw TeX in titles, search results or text; no page
+over 3 MB; the gallery and the intro reach every figure of the three papers.
+
 The site to check is ``NONEQ_SITE`` (default ``_build/html``); ``make test``
 builds it at ``NONEQ_SCALE=ci`` first. Without a built site the tests are
 skipped, unless ``NONEQ_REQUIRE_SITE=1`` (as in ``make test``), which makes a
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -47,6 +55,17 @@ def _pages() -> list[str]:
 
 
 PAGES = _pages()
+#: Pages built from a notebook of the book.
+NOTEBOOK_PAGES = [rel for rel in PAGES if (ROOT / rel).with_suffix(".ipynb").is_file()]
+#: The executed notebooks of the build (next to its html folder).
+EXECUTED = SITE.parent / "jupyter_execute"
+#: Every figure of the three papers (the inventory in the papers' README).
+PAPER_FIGURES = {"mass-transport": 7, "phase-coexistence": 8, "ising-chain": 6}
+FIGURE_ID = re.compile(r"^fig-(mass-transport|phase-coexistence|ising-chain)-(\d+)(?:-(\d+))?[a-z]?$")
+PAGE_BUDGET = 3 * 2**20
+#: Build noise that must not reach a page: timings, reprs, raw arrays.
+NOISE = re.compile(r"np\.float64\(|array\(\[|\(\d+(\.\d+)? s\)|scale ?[:=] ?(ci|book|paper)\b|prepared in")
+TEX_IN_TEXT = re.compile(r"\\[A-Za-z]+|\$|_\{|\^\{")
 
 
 def test_site_was_built():
@@ -209,3 +228,235 @@ def test_static_slider_moves(browser, server):
             assert not errors, f"{rel}: console errors: {errors}"
         finally:
             page.close()
+
+
+# --------------------------------------------------------------------------- what a reader sees
+
+
+def _declared_figures(rel):
+    nb = json.loads((ROOT / rel).with_suffix(".ipynb").read_text(encoding="utf-8"))
+    declared = nb["metadata"].get("noneq", {}).get("figures")
+    assert isinstance(declared, int) and declared >= 0, f"{rel}: notebook metadata noneq.figures is missing"
+    return declared
+
+
+def _executed_figures(rel):
+    path = EXECUTED / Path(rel).with_suffix(".ipynb")
+    assert path.is_file(), f"{rel}: no executed notebook at {path}"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    hidden = {"remove-output", "remove_output", "remove-cell", "remove_cell"}
+    count = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code" or hidden & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        for out in cell.get("outputs", []):
+            if any(k.startswith("image/") for k in out.get("data", {})):
+                count += 1
+    return count
+
+
+_FIGURES_JS = """() => {
+  const main = document.querySelector('article.bd-article') || document.querySelector('main');
+  const out = [];
+  for (const img of main.querySelectorAll('img')) {
+    if (img.closest('.noneq-slider')) continue;
+    const r = img.getBoundingClientRect();
+    let spread = -1;
+    if (img.complete && img.naturalWidth > 0) {
+      const c = document.createElement('canvas');
+      c.width = Math.min(img.naturalWidth, 400); c.height = Math.min(img.naturalHeight, 300);
+      const g = c.getContext('2d'); g.drawImage(img, 0, 0, c.width, c.height);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let lo = 255, hi = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const y = (d[i] + d[i+1] + d[i+2]) / 3; lo = Math.min(lo, y); hi = Math.max(hi, y);
+      }
+      spread = hi - lo;
+    }
+    const fig = img.closest('figure');
+    const cap = fig ? fig.querySelector('figcaption') : null;
+    out.push({src: (img.getAttribute('src') || '').slice(0, 60), width: r.width, height: r.height,
+              natural: img.naturalWidth, spread: spread, figure: fig ? fig.id : null,
+              caption: cap ? cap.innerText.trim() : '', alt: img.getAttribute('alt') || ''});
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("rel", NOTEBOOK_PAGES or ["<no site>"])
+def test_every_figure_reaches_its_page(browser, server, rel):
+    """Declared figures = figures in the executed notebook = visible, non-blank, captioned figures on the page."""
+    if not NOTEBOOK_PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    declared = _declared_figures(rel)
+    executed = _executed_figures(rel)
+    assert executed == declared, (
+        f"{rel}: the notebook declares {declared} figures but its executed copy holds {executed} "
+        "(a figure not produced, or produced without an image output)"
+    )
+    page, errors, _, _ = _open(browser, f"{server}/{rel}")
+    try:
+        shown = page.evaluate(_FIGURES_JS)
+    finally:
+        page.close()
+    assert len(shown) == declared, f"{rel}: the notebook declares {declared} figures, the page shows {len(shown)}"
+    for f in shown:
+        assert f["natural"] > 0, f"{rel}: figure {f['src']} did not load"
+        assert f["width"] >= 150 and f["height"] >= 80, f"{rel}: figure {f['src']} is not visible ({f})"
+        assert f["spread"] > 30, f"{rel}: figure {f['src']} is blank (pixel spread {f['spread']})"
+        assert f["figure"] and f["figure"].startswith("fig-"), f"{rel}: figure {f['src']} has no name"
+        assert len(f["caption"]) > 40, f"{rel}: figure {f['figure']} has no real caption: {f['caption']!r}"
+        assert len(f["alt"]) > 10, f"{rel}: figure {f['figure']} has no alt text"
+        if FIGURE_ID.match(f["figure"]):
+            assert "paper (arXiv:" in f["caption"], f"{rel}: {f['figure']} does not name its paper figure"
+
+
+_LAYOUT_JS = """() => {
+  const main = document.querySelector('article.bd-article') || document.querySelector('main');
+  const col = main.getBoundingClientRect();
+  const style = getComputedStyle(main);
+  const right = col.right - parseFloat(style.paddingRight) + 1;
+  const wide = [];
+  const sel = 'div.highlight pre, div.cell_output, div.output, table, mjx-container[display="true"], '
+            + 'img, figure, .noneq-slider';
+  for (const el of main.querySelectorAll(sel)) {
+    if (el.closest('details:not([open])')) continue;   // collapsed code is not shown
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const hidden = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
+    wide.push({tag: el.tagName.toLowerCase(), cls: (el.className || '').toString().slice(0, 40),
+               over: r.right > right || hidden, width: Math.round(r.width), scroll: el.scrollWidth,
+               text: (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 70)});
+  }
+  return {items: wide.filter(w => w.over), page: document.documentElement.scrollWidth, view: window.innerWidth,
+          title: document.title};
+}"""
+
+
+@pytest.mark.parametrize("rel", PAGES or ["<no site>"])
+def test_nothing_wider_than_the_column(browser, server, rel):
+    """At 1280 px nothing is wider than the text column; at 390 px the page does not scroll sideways."""
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(f"{server}/{rel}", wait_until="load")
+            page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
+            page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+            r = page.evaluate(_LAYOUT_JS)
+        finally:
+            context.close()
+        assert not TEX_IN_TEXT.search(r["title"]), f"{rel}: raw TeX in the browser-tab title {r['title']!r}"
+        assert r["page"] <= r["view"] + 1, f"{rel} at {width} px: the page scrolls sideways ({r['page']} px)"
+        if width == 1280:
+            assert not r["items"], f"{rel} at {width} px: wider than the column: {r['items'][:4]}"
+        else:
+            # at phone width a wide equation or table may scroll inside its own box; code and output wrap
+            bad = [i for i in r["items"] if i["tag"] in ("pre", "img", "figure") or "output" in i["cls"]]
+            assert not bad, f"{rel} at {width} px: wider than the column: {bad[:4]}"
+
+
+@pytest.mark.parametrize("rel", PAGES or ["<no site>"])
+def test_no_build_noise_and_page_weight(rel):
+    """No timings or raw reprs in the page text, and the page with its images stays under 3 MB."""
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    html = (SITE / rel).read_text(encoding="utf-8", errors="replace")
+    skipped = r"<script.*?</script>|<style.*?</style>|<div class=\"cell_input.*?</div>\s*</div>"
+    body = re.sub(skipped, "", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)
+    noise = [m.group(0) for m in NOISE.finditer(text)]
+    assert not noise, f"{rel}: build noise on the page: {noise[:5]}"
+    size = len(html.encode())
+    for src in set(re.findall(r'<img[^>]+src="(?!data:)([^"]+)"', html)):
+        target = (SITE / rel).parent / src
+        if target.is_file():
+            size += target.stat().st_size
+    assert size <= PAGE_BUDGET, f"{rel}: {size / 2**20:.1f} MB with its images, over the 3 MB budget"
+
+
+def test_search_index_has_no_tex():
+    """Titles in the search index (shown in search results) are plain text."""
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    raw = (SITE / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
+    titles = list(index["titles"]) + list(index.get("alltitles", {}))
+    bad = [t for t in titles if TEX_IN_TEXT.search(re.sub(r"<[^>]+>", "", t))]
+    assert not bad, f"raw TeX in search-result titles: {bad[:5]}"
+
+
+def test_search_results_show_no_tex(browser, server):
+    """A search for a word that occurs in titles with math lists them without raw TeX."""
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    page, errors, _, _ = _open(browser, f"{server}/search.html?q=chemical")
+    try:
+        page.wait_for_selector("#search-results li", timeout=20_000)
+        titles = page.eval_on_selector_all("#search-results li > a", "links => links.map(a => a.innerText)")
+    finally:
+        page.close()
+    assert titles, "the search for 'chemical' found nothing"
+    bad = [t for t in titles if TEX_IN_TEXT.search(t)]
+    assert not bad, f"raw TeX in search results: {bad[:5]}"
+
+
+def _figure_ids(rel):
+    html = (SITE / rel).read_text(encoding="utf-8", errors="replace")
+    return set(re.findall(r'<figure[^>]*\bid="(fig-[^"]+)"', html))
+
+
+def _covered(ids):
+    """Paper figures (chapter, number) covered by figure ids such as fig-ising-chain-1-2."""
+    out = set()
+    for i in ids:
+        m = FIGURE_ID.match(i)
+        if m:
+            lo = int(m.group(2))
+            hi = int(m.group(3) or lo)
+            out.update((m.group(1), n) for n in range(lo, hi + 1))
+    return out
+
+
+EXPECTED = {(chapter, n) for chapter, count in PAPER_FIGURES.items() for n in range(1, count + 1)}
+
+
+def test_every_paper_figure_is_reproduced_and_in_the_gallery():
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    on_pages = {}
+    for rel in NOTEBOOK_PAGES:
+        for i in _figure_ids(rel):
+            on_pages[i] = rel
+    missing = EXPECTED - _covered(on_pages)
+    assert not missing, f"paper figures reproduced on no page: {sorted(missing)}"
+    gallery = (SITE / "book" / "gallery.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="reference internal" href="([^"#]+)#(fig-[^"]+)"', gallery)
+    in_gallery = _covered(i for _, i in links)
+    assert in_gallery >= EXPECTED, f"gallery misses {sorted(EXPECTED - in_gallery)}"
+    for href, anchor in links:
+        target = os.path.normpath(os.path.join("book", href))
+        assert anchor in on_pages and on_pages[anchor] == target, f"gallery link {href}#{anchor} leads nowhere"
+    thumbs = re.findall(r'<img[^>]*class="[^"]*noneq-gallery-thumb', gallery)
+    assert len(thumbs) == len(links)
+
+
+def test_intro_links_every_paper_figure():
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    intro = (SITE / "book" / "intro.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'href="[^"#]*#(fig-[^"]+)"', intro))
+    assert _covered(anchors) >= EXPECTED, f"intro table misses {sorted(EXPECTED - _covered(anchors))}"
+
+
+def test_bibliography_and_chapter_citations():
+    if not PAGES:
+        pytest.skip(f"no built site at {SITE}")
+    refs = (SITE / "book" / "references.html").read_text(encoding="utf-8")
+    for arxiv in ("1106.5652", "2407.12353", "1611.08188"):
+        assert f'href="https://arxiv.org/abs/{arxiv}' in refs, f"bibliography has no link to arXiv:{arxiv}"
+    for chapter in ("mass_transport", "phase_coexistence", "ising_chain"):
+        index = (SITE / "book" / chapter / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'href="\.\./references\.html#id\d+"', index), f"{chapter}/index does not cite its paper"
