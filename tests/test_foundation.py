@@ -366,3 +366,55 @@ def test_citation_files_name_the_three_papers():
         assert f"arXiv:{arxiv}" in ids
         assert re.search(rf"eprint\s*=\s*{{{re.escape(arxiv)}}}", bib), f"references.bib lacks arXiv:{arxiv}"
     assert (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+# --- chunked runs and memory ------------------------------------------------
+
+
+def test_chunked_covers_the_work_in_adaptive_chunks():
+    import time
+
+    from noneq.progress import Chunked
+
+    run = Chunked(2_000_000, seconds=0.02, first=10, progress=False)
+    sizes = []
+    for n in run:
+        time.sleep(n * 1e-7)  # 1e7 units per second, so 0.02 s is 2e5 units
+        sizes.append(n)
+    assert sum(sizes) == 2_000_000 and run.done == 2_000_000 and run.chunks == len(sizes)
+    assert sizes[0] == 10 and sizes[1] == 40  # growth is capped at 4x
+    assert max(sizes) <= 1.2 * 2e5  # no chunk runs much longer than `seconds`
+    assert len(sizes) >= 2_000_000 / 2e5
+    assert list(Chunked(0, progress=False)) == []
+    with pytest.raises(ValueError, match=r"seconds must be in \(0, 5\], got 0"):
+        Chunked(10, seconds=0.0)
+
+
+def test_chunked_lets_sigint_through_between_chunks():
+    import os
+    import signal
+
+    from noneq.progress import Chunked
+
+    seen = []
+    with pytest.raises(KeyboardInterrupt):
+        for n in Chunked(10, first=1, growth=1.0, progress=False):
+            seen.append(n)
+            if len(seen) == 3:
+                os.kill(os.getpid(), signal.SIGINT)
+    assert len(seen) == 3
+
+
+def test_memory_require_names_parameter_and_sizes(monkeypatch):
+    from noneq import memory
+
+    monkeypatch.setenv(memory.ENV_VAR, str(2**30))
+    assert memory.available_bytes() == 2**30
+    memory.require(2**29, "n = 10")
+    with pytest.raises(ValueError, match=r"n_A = 1000000000 needs 96\.0 GiB for the per-site arrays; 1\.0 GiB is"):
+        memory.require(96 * 2**30, "n_A = 1000000000", "the per-site arrays")
+    monkeypatch.setenv(memory.ENV_VAR, "lots")
+    with pytest.raises(ValueError, match="NONEQ_MEMORY_LIMIT must be a number of bytes"):
+        memory.available_bytes()
+    monkeypatch.delenv(memory.ENV_VAR)
+    assert 0 < memory.available_bytes() < 2**50
