@@ -13,7 +13,26 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from noneq import ising_chain as ic
 from noneq.style import COLORS
 
-__all__ = ["draw_fig1", "draw_fig2", "draw_entropy_production_panels", "spins_to_tau"]
+__all__ = [
+    "draw_fig1",
+    "draw_fig2",
+    "draw_entropy_production_panels",
+    "entropy_production_limits",
+    "sci",
+    "spins_to_tau",
+]
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def sci(x, digits=1):
+    """``x`` as plain text in scientific notation, e.g. ``2.8 × 10⁻¹⁷`` (for glued prose)."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def spins_to_tau(spins):
@@ -25,7 +44,7 @@ def spins_to_tau(spins):
 def _reservoir(ax, x, y, w, h, text, color):
     ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.15",
                                 fc=color, ec="k", alpha=0.25, lw=1))
-    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=9)
+    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=11)
 
 
 def _arrow(ax, x0, y0, x1, y1, **kw):
@@ -76,33 +95,33 @@ def draw_fig1(fig, spins=(1, 1, -1, -1, -1, 1, -1, -1), T1=1.0, T2=2.0):
                    "$B_2$\n$T_2$" if key != "engine" else "$B_2$\n$T_2,\\mu_2$", COLORS[1])
     _spin_row(ax, spins, rows["ising"], x0=0.0)
     for i in range(M):
-        ax.text(i, rows["ising"] - 0.55, f"$s_{{{i + 1}}}$", ha="center", va="top", fontsize=8)
+        ax.text(i, rows["ising"] - 0.55, f"$s_{{{i + 1}}}$", ha="center", va="top", fontsize=11)
     _arrow(ax, M - 0.35, rows["ising"] + 0.95, -0.65, rows["ising"] + 0.95, color=COLORS[3])
     ax.text((M - 1) / 2, rows["ising"] + 1.05, "heat current $J_Q$", ha="center", va="bottom",
-            fontsize=8, color=COLORS[3])
+            fontsize=10, color=COLORS[3])
     _particle_row(ax, tau, rows["ssep"], x0=0.5)
     for i in range(M - 1):
-        ax.text(0.5 + i, rows["ssep"] - 0.35, f"$\\tau_{{{i + 1}}}$", ha="center", va="top", fontsize=8)
+        ax.text(0.5 + i, rows["ssep"] - 0.35, f"$\\tau_{{{i + 1}}}$", ha="center", va="top", fontsize=11)
     y = rows["ssep"]
     _arrow(ax, -0.75, y + 0.3, 0.15, y + 0.3, connectionstyle="arc3,rad=-0.3")
-    ax.text(-0.3, y + 0.6, "$\\alpha$", ha="center", fontsize=9)
+    ax.text(-0.3, y + 0.6, "$\\alpha$", ha="center", fontsize=12)
     _arrow(ax, 0.15, y - 0.3, -0.75, y - 0.3, connectionstyle="arc3,rad=-0.3")
-    ax.text(-0.3, y - 0.85, "$\\gamma$", ha="center", fontsize=9)
+    ax.text(-0.3, y - 0.85, "$\\gamma$", ha="center", fontsize=12)
     _arrow(ax, M - 0.25, y + 0.3, M - 1.15, y + 0.3, connectionstyle="arc3,rad=0.3")
-    ax.text(M - 0.7, y + 0.6, "$\\delta$", ha="center", fontsize=9)
+    ax.text(M - 0.7, y + 0.6, "$\\delta$", ha="center", fontsize=12)
     _arrow(ax, M - 1.15, y - 0.3, M - 0.25, y - 0.3, connectionstyle="arc3,rad=0.3")
-    ax.text(M - 0.7, y - 0.85, "$\\beta$", ha="center", fontsize=9)
+    ax.text(M - 0.7, y - 0.85, "$\\beta$", ha="center", fontsize=12)
     _arrow(ax, 2.5, y + 0.35, 3.3, y + 0.35, arrowstyle="<|-|>")
-    ax.text(2.9, y + 0.45, "$\\lambda$", ha="center", va="bottom", fontsize=9)
+    ax.text(2.9, y + 0.45, "$\\lambda$", ha="center", va="bottom", fontsize=12)
     _particle_row(ax, tau, rows["engine"], x0=0.5, color=COLORS[2])
     y = rows["engine"]
     _arrow(ax, M - 0.35, y + 0.75, -0.65, y + 0.75, color=COLORS[2])
     ax.text((M - 1) / 2, y + 0.82, "particles (energy $\\epsilon$ each): power $(\\mu_1-\\mu_2)J$",
-            ha="center", va="bottom", fontsize=8, color=COLORS[2])
+            ha="center", va="bottom", fontsize=10, color=COLORS[2])
     ax.text((M - 1) / 2, -0.75, "heat $J_{Q_2} = (\\epsilon-\\mu_2)J$ in, $J_{Q_1} = (\\epsilon-\\mu_1)J$ out",
-            ha="center", va="bottom", fontsize=8)
+            ha="center", va="bottom", fontsize=10)
     for key, label in (("ising", "Ising chain"), ("ssep", "exclusion process"), ("engine", "thermal engine")):
-        ax.text(M + 1.55, rows[key] + 0.85, label, ha="right", va="bottom", fontsize=8, style="italic")
+        ax.text(M + 1.55, rows[key] + 0.85, label, ha="right", va="bottom", fontsize=11, style="italic")
     return fig
 
 
@@ -125,60 +144,94 @@ def draw_fig2(fig, eps=2.0):
         ell = -s[:-1] * s[1:]
         for i, l in enumerate(ell):
             ax.text(0.6 + 1.2 * i, y + 0.45, f"${'+' if l > 0 else '-'}\\epsilon/2$", ha="center",
-                    fontsize=9, color=COLORS[1] if l > 0 else COLORS[0])
-        ax.text(3.2, y, title, va="center", fontsize=9, style="italic")
+                    fontsize=10, color=COLORS[1] if l > 0 else COLORS[0])
+        ax.text(3.2, y, title, va="center", fontsize=11, style="italic")
     ax.add_patch(Circle((1.2, 2.3), 0.42, fill=False, ec=COLORS[3], lw=1.2, ls="--"))
     _arrow(ax, 1.2, 1.65, 1.2, 0.55, color=COLORS[3])
-    ax.text(1.35, 1.1, "flip $s_i$", fontsize=8, color=COLORS[3])
+    ax.text(1.35, 1.1, "flip $s_i$", fontsize=10, color=COLORS[3])
     ax.text(1.2, -1.1, "$s_{i-1}$, $s_i$, $s_{i+1}$: energy $\\epsilon$ moves one link right",
-            ha="center", fontsize=8)
+            ha="center", fontsize=10)
     ax = axs[1]
     for y, s, title in ((2.3, before, "before"), (0.0, after, "after")):
         _particle_row(ax, spins_to_tau(s), y, x0=0.6, dx=1.2, color=COLORS[1])
-        ax.text(3.2, y, title, va="center", fontsize=9, style="italic")
+        ax.text(3.2, y, title, va="center", fontsize=11, style="italic")
     _arrow(ax, 0.75, 2.75, 1.65, 2.75, connectionstyle="arc3,rad=-0.5", color=COLORS[3])
-    ax.text(1.2, -1.1, "a particle (energy $\\epsilon$) hops", ha="center", fontsize=8)
+    ax.text(1.2, -1.1, "a particle (energy $\\epsilon$) hops", ha="center", fontsize=10)
     return fig
 
 
-def draw_entropy_production_panels(fig, T2, data, ldf_J=None, T1=1.0, eps=2.0):
-    """Three panels for one T₂: P(ΔS) (log), ln[P(ΔS)/P(−ΔS)] against ΔS, and I(J).
-
-    ``data`` maps ``T2`` to ``(centers, probabilities, M, t)`` (exact histograms).
-    """
-    centers, probs, M, t = data
-    axs = fig.subplots(1, 3)
-    ax = axs[0]
-    ok = probs > 0
-    ax.semilogy(centers[ok], probs[ok], "-", color=COLORS[0], lw=1.0)
-    ax.set_xlim(-6, 14)
-    ax.set_ylim(1e-8, 1)
-    ax.set_xlabel(r"$\Delta S$")
-    ax.set_ylabel(r"$P(\Delta S)$")
-    Tt = "\\infty" if np.isinf(T2) else f"{T2:g}"
-    ax.set_title(f"exact, $M={M}$, $t={t}$, $T_2={Tt}$")
-    ax = axs[1]
-    nb = (len(centers) - 1) // 2
+def _log_ratio_points(centers, probs, pmin):
+    """Positive bin centres and ln[P(c)/P(-c)] where both mirror bins hold >= ``pmin``."""
     pos = centers > 0
     mirror = probs[::-1][pos]
-    good = (probs[pos] > 0) & (mirror > 0)
-    x = centers[pos][good]
-    ax.plot(x, np.log(probs[pos][good] / mirror[good]), "o", ms=2.5, color=COLORS[1], label="exact, bin 0.2")
-    xx = np.linspace(0, 12, 2)
-    ax.plot(xx, xx, "k-", lw=0.8, label="slope 1")
-    ax.set_xlim(0, 12)
-    ax.set_ylim(-1, 14)
+    good = (probs[pos] >= pmin) & (mirror >= pmin)
+    return centers[pos][good], np.log(probs[pos][good] / mirror[good])
+
+
+def entropy_production_limits(data, T1=1.0, eps=2.0, J=None, pmin=1e-8):
+    """Common axis limits for :func:`draw_entropy_production_panels` over a grid of T₂.
+
+    ``data`` maps each ``T2`` of the grid to ``(centers, probabilities)``. Only
+    bins with probability ``>= pmin`` are drawn, so the limits enclose every
+    drawn point of every frame; ``J`` is the current grid of the I(J) panel.
+    """
+    J = np.linspace(-0.4, 0.4, 161) if J is None else np.asarray(J)
+    ds_lo, ds_hi, ft_x, ft_lo, ft_hi, i_hi = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    for T2, (centers, probs) in data.items():
+        shown = centers[probs >= pmin]
+        ds_lo, ds_hi = min(ds_lo, shown.min()), max(ds_hi, shown.max())
+        x, y = _log_ratio_points(centers, probs, pmin)
+        if x.size:
+            ft_x = max(ft_x, x.max())
+            ft_lo, ft_hi = min(ft_lo, y.min()), max(ft_hi, y.max(), x.max())
+        i_hi = max(i_hi, float(np.max(ic.large_deviation_function(J, T1, T2, eps))))
+    pad = 0.04
+    return {
+        "pmin": pmin,
+        "J": J,
+        "dS": (ds_lo - pad * (ds_hi - ds_lo), ds_hi + pad * (ds_hi - ds_lo)),
+        "ft_x": (0.0, ft_x * (1 + pad)),
+        "ft_y": (ft_lo - pad * (ft_hi - ft_lo), ft_hi + pad * (ft_hi - ft_lo)),
+        "I": (0.0, i_hi * (1 + pad)),
+    }
+
+
+def draw_entropy_production_panels(fig, T2, data, limits, T1=1.0, eps=2.0):
+    """Three panels for one T₂: P(ΔS) (log), ln[P(ΔS)/P(−ΔS)] against ΔS, and I(J).
+
+    ``data`` is ``(centers, probabilities, M, t)`` (exact histogram for this T₂);
+    ``limits`` comes from :func:`entropy_production_limits` over the whole T₂ grid,
+    so the axes are the same in every frame and every drawn point is inside them.
+    """
+    centers, probs, M, t = data
+    pmin = limits["pmin"]
+    axs = fig.subplot_mosaic([["P", "P"], ["FT", "I"]])
+    Tt = "\\infty" if np.isinf(T2) else f"{T2:g}"
+    ax = axs["P"]
+    ok = probs >= pmin
+    ax.semilogy(centers[ok], probs[ok], "-", color=COLORS[0], lw=1.0)
+    ax.set_xlim(*limits["dS"])
+    ax.set_ylim(pmin / 3, 1.5)
     ax.set_xlabel(r"$\Delta S$")
-    ax.set_ylabel(r"$\ln[P(\Delta S)/P(-\Delta S)]$")
+    ax.set_ylabel(r"$P(\Delta S)$")
+    ax.set_title(f"exact law, $M={M}$, $t={t}$ MCS, $T_1={T1:g}$, $T_2={Tt}$", loc="left")
+    ax = axs["FT"]
+    x, y = _log_ratio_points(centers, probs, pmin)
+    ax.plot(x, y, "o", ms=2.5, color=COLORS[1], label="exact bins")
+    xx = np.array(limits["ft_x"])
+    ax.plot(xx, xx, "k-", lw=0.8, label="slope 1")
+    ax.set_xlim(*limits["ft_x"])
+    ax.set_ylim(*limits["ft_y"])
+    ax.set_xlabel(r"$\Delta S$")
+    ax.set_ylabel(r"$\ln\,[P(\Delta S)/P(-\Delta S)]$")
     ax.legend(loc="upper left")
-    del nb
-    ax = axs[2]
-    J = np.linspace(-0.4, 0.4, 161) if ldf_J is None else ldf_J
-    I = ic.large_deviation_function(J, T1, T2, eps)
-    ax.plot(J, I, color=COLORS[2])
+    ax = axs["I"]
+    J = limits["J"]
+    ax.plot(J, ic.large_deviation_function(J, T1, T2, eps), color=COLORS[2])
     p1, p2 = ic.insertion_probabilities(T1, T2, eps)
     ax.axvline((p1 - p2) / 2, color="0.6", lw=0.8, ls=":")
-    ax.set_xlabel(r"$J$ (from $B_1$, one site)")
+    ax.set_xlim(J[0], J[-1])
+    ax.set_ylim(*limits["I"])
+    ax.set_xlabel(r"$J$ (one site, from $B_1$)")
     ax.set_ylabel(r"$I(J)$")
-    ax.set_ylim(0, 0.6)
     return fig
