@@ -58,19 +58,21 @@ def draw_probe_contact(ax, n_main=7, n_probe=10):
         _arrow(ax, (x + 0.18, 0), (x + 0.82, 0))
     for x, t in zip((-1, 0, 1), ("$i-1$", "$i$", "$i+1$")):
         ax.text(x, -0.35, t, ha="center", va="top")
-    ax.text(xs[0] - 0.5, 0, "main\nsystem", ha="right", va="center", fontsize=9)
-    R, cy = 1.0, 2.4
+    ax.text(xs[0] - 0.5, 0, "main\nsystem", ha="right", va="center", fontsize=11)
+    R, cy = 1.0, 2.9
     ang = -np.pi / 2 + 2 * np.pi * np.arange(n_probe) / n_probe
     px, py = R * np.cos(ang), cy + R * np.sin(ang)
     for k in range(n_probe):
         ax.add_patch(Circle((px[k], py[k]), 0.13, fc=COLORS[1] if k == 0 else "white", ec=COLORS[1], lw=1, zorder=3))
         k2 = (k + 1) % n_probe
         _arrow(ax, (px[k], py[k]), (px[k2], py[k2]), color=COLORS[1], lw=1.0)
-    ax.text(R + 0.35, cy, r"probe, $f_{\rm pr}\equiv 1$", color=COLORS[1], va="center", fontsize=9)
-    _arrow(ax, (-0.08, 0.18), (px[0] - 0.08, py[0] - 0.13), r"$\varphi_i$", rad=0.3, offset=(-0.55, 0))
-    _arrow(ax, (px[0] + 0.08, py[0] - 0.13), (0.08, 0.18), r"$\varphi_{\rm pr}$", color=COLORS[1], rad=0.3,
-           offset=(0.6, 0))
-    ax.set_xlim(xs[0] - 1.6, xs[-1] + 0.6)
+    ax.text(R + 0.35, cy, "probe,\n" + r"$f_{\rm pr}\equiv 1$", color=COLORS[1], va="center",
+            fontsize=11)
+    _arrow(ax, (-0.1, 0.18), (px[0] - 0.1, py[0] - 0.13), r"$\varphi_i$", rad=0.45, offset=(-0.6, 0),
+           fs=13)
+    _arrow(ax, (px[0] + 0.1, py[0] - 0.13), (0.1, 0.18), r"$\varphi_{\rm pr}$", color=COLORS[1], rad=0.45,
+           offset=(0.65, 0), fs=13)
+    ax.set_xlim(xs[0] - 1.8, xs[-1] + 0.6)
     ax.set_ylim(-0.8, cy + R + 0.4)
     ax.set_aspect("equal")
     ax.axis("off")
@@ -98,11 +100,12 @@ def draw_three_branch(ax, gamma_B="B", gamma_C="C"):
             ax.add_patch(Circle((x[k], y[k]), 0.07, fc="white", ec=cols[b], lw=1, zorder=3))
     for pnt in (top, bot):
         ax.add_patch(Circle(pnt, 0.13, fc="k", zorder=4))
-    ax.text(0.25, 2.25, rf"$\gamma_{{{gamma_B}}}\,p$ to B,  $\gamma_{{{gamma_C}}}\,p$ to C", fontsize=9, ha="left")
-    ax.text(0.25, -2.35, rf"$\gamma_{{{gamma_B}}}\,q$ to B,  $\gamma_{{{gamma_C}}}\,q$ to C", fontsize=9, ha="left")
-    ax.text(-2.4, 0, "forward: $p$\nbackward: $q$", fontsize=9, ha="right", va="center")
-    ax.set_xlim(-3.6, 2.8)
-    ax.set_ylim(-2.7, 2.7)
+    ax.text(0.25, 2.3, rf"$\gamma_{{{gamma_B}}}\,p$ to B, $\gamma_{{{gamma_C}}}\,p$ to C", fontsize=12, ha="left")
+    ax.text(0.25, -2.45, rf"$\gamma_{{{gamma_B}}}\,q$ to B, $\gamma_{{{gamma_C}}}\,q$ to C", fontsize=12,
+            ha="left")
+    ax.text(-2.3, 0, "forward: $p$\nbackward: $q$", fontsize=11, ha="right", va="center")
+    ax.set_xlim(-4.0, 3.4)
+    ax.set_ylim(-2.8, 2.8)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
