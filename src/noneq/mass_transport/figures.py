@@ -298,7 +298,17 @@ class FigureSettings:
         return getattr(self, _active_scale(scale))
 
     def describe(self, scale=None) -> str:
-        """One line per setting at ``scale``, for printing before a run."""
+        """The settings at ``scale`` as text, one line each, for printing before a run.
+
+        Parameters
+        ----------
+        scale : str, optional
+            One of ``noneq.scale.SCALES`` (None follows ``NONEQ_SCALE``).
+
+        Returns
+        -------
+        str
+        """
         s = self.at(scale)
         lines = [f"{self.name} ({_active_scale(scale)} scale): {self.title}"]
         for f in fields(s):

@@ -101,7 +101,7 @@ def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, seed=Non
     Examples
     --------
     >>> r = simulate_ring(50, rho=1.0, eta=2.0, t_max=20.0, seed=1, progress=False)
-    >>> r["snapshots"].shape, round(r.lam, 12)
+    >>> r["snapshots"].shape, round(float(r.lam), 12)
     ((10, 50), 2.0)
     """
     N = validate.integer("N", N, 2)

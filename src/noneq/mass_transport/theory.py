@@ -82,7 +82,7 @@ def lambda_ring(eta, M, exact=True):
 
     Examples
     --------
-    >>> lambda_ring([2.0, 2.0], 4.0, exact=False)
+    >>> float(lambda_ring([2.0, 2.0], 4.0, exact=False))
     1.0
     """
     eta = validate.array("eta", eta, lo=0.0, lo_open=True)
@@ -196,7 +196,7 @@ def three_branch_theory(rho, gamma_B=0.5, gamma_C=0.5, eta=1.0, kappa=(1 / 3, 1 
     Examples
     --------
     >>> th = three_branch_theory(0.5)
-    >>> round(th["lam"]["B"] / th["lam"]["A"], 12)  # sqrt 2, eq. (17)
+    >>> round(float(th["lam"]["B"] / th["lam"]["A"]), 12)  # sqrt 2, eq. (17)
     1.414213562373
     """
     rho = validate.real("rho", rho, 0.0, lo_open=True)
@@ -257,7 +257,7 @@ def zrp_fugacities(n_A, n_B, n_C, p, q=None, gamma_B=1.0, gamma_C=1.0):
     Examples
     --------
     >>> z = zrp_fugacities(40, 40, 40, 0.75)
-    >>> round(z["A"][21] / z["B"][20], 6)  # eq. (22): z_A / z_B -> 2
+    >>> round(float(z["A"][21] / z["B"][20]), 6)  # eq. (22): z_A / z_B -> 2
     2.0
     """
     import scipy.sparse as sp
