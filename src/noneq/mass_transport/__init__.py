@@ -1,0 +1,82 @@
+"""Stochastic mass transport on graphs: flux balance and the chemical potential.
+
+Reproduces the mass transport models of K. Martens and E. Bertin, arXiv 1106.5652 ("Influence of
+flux balance on the generalized chemical potential in mass transport models"):
+
+* continuous masses on a directed graph; from site ``i`` holding mass ``m`` a mass
+  ``mu`` leaves towards ``j`` at rate density ``w_ij v(mu) f_i(m - mu) / f_i(m)``
+  (eqs. 2 and 12) with ``v = 1`` and ``f_i(m) = m**(eta_i - 1)``;
+* the zero range process (``v(mu) = delta(mu - 1)``, integer masses, ``f = 1``)
+  on the same graphs (Sec. 3.4).
+
+Rates, exactly
+--------------
+With ``v = 1`` and ``f_i(m) = m**(eta_i - 1)`` the total departure rate density
+integrates to ``int_0^m (1 - mu/m)**(eta_i - 1) dmu = m / eta_i`` per unit of
+link weight, and the moved fraction ``x = mu / m`` has the density
+``eta_i (1 - x)**(eta_i - 1)``, i.e. ``x ~ Beta(1, eta_i)``; equivalently the
+mass left behind is ``m U**(1/eta_i)`` with ``U`` uniform. A site of total
+out-weight ``W_i = sum_j w_ij`` therefore fires at rate ``W_i m_i / eta_i`` and
+sends its packet to ``j`` with probability ``w_ij / W_i``. The probe of the
+paper (``f = 1``) and the three-branch model with ``phi = 1`` are ``eta = 1``.
+
+Modules
+-------
+``graphs``      ring, ring + probe, three branches (CSR graphs), the disordered exponents of Fig. 3
+``_gillespie``  the exact event-driven kernel (8-ary prefix-sum tree) and its helpers
+``dynamics``    :func:`simulate` (blocks, seeds, time averages) and :func:`stationary_masses` (eq. 3)
+``theory``      eqs. 7-8, 11, 17-18, 19-23 and 32-35
+``models``      the paper's runs: :func:`simulate_ring`, :func:`simulate_ring_probe`,
+                :func:`simulate_three_branch`, :func:`simulate_zrp_three_branch`
+``results``     the result records
+``figures``     settings of Figs. 3, 5, 6, 7 and of the ZRP section at the ci/book/paper scales
+``cli``         the command line ``python -m noneq.mass_transport fig3|fig5|fig6|fig7|zrp``
+
+Everything public is importable from here: ``from noneq import mass_transport as mt``.
+"""
+
+from __future__ import annotations
+
+from .cli import main
+from .dynamics import simulate, stationary_masses
+from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, ZRP, FigureSettings
+from .graphs import BRANCHES, Graph, attach_probe, random_eta, ring_graph, sinusoidal_eta, three_branch_graph
+from .models import simulate_ring, simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
+from .results import RingProbeResult, RingResult, Run, ThreeBranchResult, ThreeBranchTheory, ZRPResult
+from .theory import alpha_theory, flux_theory, lambda_ring, three_branch_theory, zrp_densities, zrp_fugacities
+
+__all__ = [
+    "Graph",
+    "Run",
+    "ring_graph",
+    "attach_probe",
+    "three_branch_graph",
+    "simulate",
+    "stationary_masses",
+    "lambda_ring",
+    "flux_theory",
+    "alpha_theory",
+    "three_branch_theory",
+    "zrp_fugacities",
+    "zrp_densities",
+    "sinusoidal_eta",
+    "random_eta",
+    "simulate_ring",
+    "simulate_ring_probe",
+    "simulate_three_branch",
+    "simulate_zrp_three_branch",
+    "ThreeBranchResult",
+    "RingProbeResult",
+    "ZRPResult",
+    "RingResult",
+    "ThreeBranchTheory",
+    "BRANCHES",
+    "FigureSettings",
+    "FIG3",
+    "FIG5",
+    "FIG6",
+    "FIG7",
+    "ZRP",
+    "FIGURES",
+    "main",
+]
