@@ -275,7 +275,8 @@ _FIGURES_JS = """() => {
     }
     const fig = img.closest('figure');
     const cap = fig ? fig.querySelector('figcaption') : null;
-    out.push({src: (img.getAttribute('src') || '').slice(0, 60), width: r.width, height: r.height,
+    const number = cap ? cap.querySelector('.caption-number') : null;
+    out.push({numbered: number ? number.innerText.trim() : '',src: (img.getAttribute('src') || '').slice(0, 60), width: r.width, height: r.height,
               natural: img.naturalWidth, spread: spread, figure: fig ? fig.id : null,
               caption: cap ? cap.innerText.trim() : '', alt: img.getAttribute('alt') || ''});
   }
@@ -307,6 +308,9 @@ def test_every_figure_reaches_its_page(browser, server, rel):
         assert f["figure"] and f["figure"].startswith("fig-"), f"{rel}: figure {f['src']} has no name"
         assert len(f["caption"]) > 40, f"{rel}: figure {f['figure']} has no real caption: {f['caption']!r}"
         assert len(f["alt"]) > 10, f"{rel}: figure {f['figure']} has no alt text"
+        assert not f["numbered"], (
+            f"{rel}: {f['figure']} carries a sequential number {f['numbered']!r} before the paper's own"
+        )
         if FIGURE_ID.match(f["figure"]):
             assert "paper (arXiv:" in f["caption"], f"{rel}: {f['figure']} does not name its paper figure"
 

@@ -269,8 +269,19 @@ def _static_path(app, config):
     config.html_static_path.append(str(STATIC))
 
 
+def _no_figure_numbers(app, config):
+    """Keep Sphinx from numbering figures: a page's captions name the papers' figure numbers.
+
+    ``sphinx_jupyterbook_latex`` switches ``numfig`` on for every builder at
+    ``config-inited``; this handler runs after it and restores the book's setting, so
+    "Fig. 6 of the paper" is not preceded by a sequential "Fig. 8".
+    """
+    config.numfig = False
+
+
 def setup(app):
     app.add_node(gallery_placeholder)
+    app.connect("config-inited", _no_figure_numbers, priority=900)
     app.add_directive("figure-gallery", FigureGallery)
     app.connect("config-inited", _static_path)
     # after the image collector (priority 500) has set the images' candidates
