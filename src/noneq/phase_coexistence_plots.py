@@ -160,25 +160,41 @@ def family_figure(family, x_eq, *, every=2):
     return fig
 
 
-def driven_mu_figure(mu_phi, mu_0, fit_liquid, fit_gas, phi, *, ylim=(-0.045, 0.045)):
+def driven_mu_figure(mu_phi, mu_0, fit_liquid, fit_gas, phi, rho_phi=None, *,
+                     ylim=(-0.045, 0.045)):
     """Fig. 4: mu(rho_i) of the driven profile, its bulk lines and the phi = 0 member.
 
     ``fit_liquid`` and ``fit_gas`` are ``(mask, coefficients)``: the boxes of a
     phase and the straight line (``numpy.polyfit`` in the box index) fitted to
-    their bulk.
+    their bulk. With ``rho_phi`` (the driven density profile) a second panel
+    shows it, as the paper's Fig. 4 shows both profiles.
     """
     N = len(mu_phi)
     i = np.arange(1, N + 1)
     x = i / N
-    fig, ax = figure(1, width=6.4, height=3.6)
-    ax.plot(x, mu_0, "-", color="0.55", lw=1.2, label=r"$\phi = 0$, same $X$")
+    if rho_phi is None:
+        fig, a = figure(1, width=6.4, height=3.9)
+        axes = (a,)
+    else:
+        fig, axes = figure(2, width=7.0, height=3.7)
+        a = axes[0]
+    a.plot(x, mu_0, "-", color="0.55", lw=1.2, label=r"$\phi = 0$, same $X$")
     for (mask, coef), name in ((fit_liquid, "L"), (fit_gas, "G")):
         ii = i[mask]
-        ax.plot(ii / N, np.polyval(coef, ii), "--", color="k", lw=1,
-                label="bulk lines, slopes $-J/\\sigma^{\\rm L,G}$" if name == "L" else None)
-    ax.plot(x, mu_phi, "o", ms=3.5, color=COLORS[1], label=rf"$\phi = {phi:g}$")
-    ax.set(xlabel="$i/N$", ylabel=r"$\mu(\rho_i)$", ylim=ylim, xlim=(0, 1.02))
-    ax.legend(loc="upper right", ncol=1)
+        a.plot(ii / N, np.polyval(coef, ii), "--", color="k", lw=1,
+               label="bulk lines" if name == "L" else None)
+    a.plot(x, mu_phi, "o", ms=3.5, color=COLORS[1], label=rf"$\phi = {phi:g}$")
+    a.set(xlabel="$i/N$", ylabel=r"$\mu(\rho_i)$", ylim=ylim, xlim=(0, 1.02))
+    if rho_phi is not None:
+        a.set_title(r"(a) chemical potential $\mu_X^\phi$")
+        b = axes[1]
+        liquid = np.asarray(rho_phi) > 1.5
+        b.plot(x, rho_phi, "-", color="0.75", lw=1)
+        b.plot(x[liquid], rho_phi[liquid], "o", ms=3.5, color=LIQUID)
+        b.plot(x[~liquid], rho_phi[~liquid], "o", ms=3.5, color=GAS)
+        b.set(xlabel="$i/N$", ylabel=r"$\rho_i$", xlim=(0, 1.02), ylim=(0.3, 2.7),
+              title=r"(b) density $\rho_X^\phi$")
+    fig.legend(*a.get_legend_handles_labels(), loc="outside lower center", ncol=3)
     return fig
 
 
@@ -266,7 +282,7 @@ def interface_potential_figure(kappas, mu_liquid_first, mu_gas_first, noisy_kapp
     ax.axhline(1 / 6, ls=":", color="k", lw=1)
     ax.axhline(0.0, ls=":", color="k", lw=1)
     ax.text(kappas[-1], 1 / 6 + 0.006, r"$\phi/6$ (eq. 6.5)", ha="right", va="bottom")
-    ax.text(kappas[-1], 0.006, r"$\mu_c = 0$", ha="right", va="bottom")
+    ax.text(kappas[0], 0.006, r"$\mu_c = 0$", ha="left", va="bottom")
     ax.plot(kappas, mu_liquid_first / phi, "-", color=COLORS[0], label="noiseless, liquid-first")
     ax.plot(kappas, mu_gas_first / phi, "--", color=COLORS[2], label="noiseless, gas-first")
     ax.errorbar(noisy_kappas, noisy_m / phi, yerr=noisy_e / phi, fmt="s", ms=5, mfc="none",
