@@ -3,8 +3,11 @@
 Rates are site-steps per CPU second (``time.process_time``), so that other work
 on the machine does not distort them; the ratio column divides by the NumPy
 rate measured in the same run. Each entry is the best of ``REPEAT`` runs. The
-two-task line also gives the wall-clock rate, which shows the parallel speed-up
-only on an otherwise idle machine.
+kernel is timed once as a single call over the whole run and once as the public
+functions run it, in chunks of about 0.25 s (:class:`noneq.progress.Chunked`),
+so the cost of the chunking shows as the ratio of the two. The two-task line
+also gives the wall-clock rate, which shows the parallel speed-up only on an
+otherwise idle machine.
 
 Target: >= 5e7 site-steps per CPU second at N = 64 (one task).
 Run: .venv/bin/python benchmarks/bench_phase_coexistence.py
@@ -16,7 +19,8 @@ import numpy as np
 
 import noneq.phase_coexistence as pc
 from _phase_coexistence_reference import numpy_heun
-from noneq.phase_coexistence._kernels import _scan_kernel
+from noneq.phase_coexistence import noisy, steady
+from noneq.phase_coexistence._kernels import _relax_kernel, _scan_chunk, _task_states
 
 N, KAPPA, PHI, T_EFF, DT = 64, 0.5, 0.05, 0.002, 0.01
 N_STEPS = 1_000_000
@@ -24,10 +28,30 @@ REPEAT = 3
 NEVER = 10**9  # sampling interval longer than the run: no samples
 
 
-def _run(n_tasks, n_steps, every):
-    rho0 = np.repeat(pc.initial_profile(N, 1.5, "liquid-first")[None, :], n_tasks, axis=0)
-    seeds = np.arange(1, n_tasks + 1, dtype=np.uint32)
-    _scan_kernel(rho0, np.full(n_tasks, KAPPA), PHI, 2 * T_EFF, DT, 1.0, 0, n_steps, every, 2, seeds, 1.5)
+def _single_call(n_tasks, n_steps, every):
+    """The whole run in one kernel call."""
+    rho = np.repeat(pc.initial_profile(N, 1.5, "liquid-first")[None, :], n_tasks, axis=0)
+    states = _task_states(np.arange(1, n_tasks + 1, dtype=np.uint32))
+    n_series = n_steps // every
+    acc = np.zeros((n_tasks, 2, N)), np.zeros((n_tasks, 2, N))
+    series = np.full((n_tasks, n_series), np.nan), np.full((n_tasks, n_series), np.nan)
+    _scan_chunk(rho, np.full(n_tasks, KAPPA), PHI, 2 * T_EFF, DT, 1.0, 0, n_steps, 0, every, 1, n_series, 1.5, states,
+                *acc, *series)
+
+
+def _chunked(n_tasks, n_steps, every):
+    """The run as simulate() and interface_scan() do it: chunks of about 0.25 s."""
+    rho = np.repeat(pc.initial_profile(N, 1.5, "liquid-first")[None, :], n_tasks, axis=0)
+    noisy._run_tasks(rho, np.full(n_tasks, KAPPA), PHI, 2 * T_EFF, DT, 0.0, n_steps, every, 2,
+                     np.arange(1, n_tasks + 1, dtype=np.uint32), progress=False)
+
+
+def _relax(chunked):
+    rho = pc.initial_profile(N, 1.5, "liquid-first")
+    if chunked:
+        steady._relax(rho, KAPPA, PHI, DT, N_STEPS, 0.0)
+    else:
+        _relax_kernel(rho, KAPPA, PHI, DT, N_STEPS, 0.0, 10)
 
 
 def _rate(f, site_steps):
@@ -41,21 +65,31 @@ def _rate(f, site_steps):
 
 
 def main():
-    _run(1, 100, 10)  # compile or load the cache
-    _run(2, 100, 10)
-    rate, _ = _rate(lambda: _run(1, N_STEPS, NEVER), N * N_STEPS)
-    rate_s, _ = _rate(lambda: _run(1, N_STEPS, 10), N * N_STEPS)
-    rate2, rate2_wall = _rate(lambda: _run(2, N_STEPS, NEVER), 2 * N * N_STEPS)
+    _single_call(1, 100, 10)  # compile or load the cache
+    _chunked(2, 100, 10)
+    _relax(True)
+    work = N * N_STEPS
+    rows = [
+        ("numba kernel, 1 task, one call", _rate(lambda: _single_call(1, N_STEPS, NEVER), work)),
+        ("numba kernel, 1 task, chunks of 0.25 s", _rate(lambda: _chunked(1, N_STEPS, NEVER), work)),
+        ("  ... sampling every 10 steps, one call", _rate(lambda: _single_call(1, N_STEPS, 10), work)),
+        ("  ... sampling every 10 steps, chunks", _rate(lambda: _chunked(1, N_STEPS, 10), work)),
+        ("numba kernel, 2 tasks in parallel, one call", _rate(lambda: _single_call(2, N_STEPS, NEVER), 2 * work)),
+        ("numba kernel, 2 tasks in parallel, chunks", _rate(lambda: _chunked(2, N_STEPS, NEVER), 2 * work)),
+        ("noiseless relaxation, one call", _rate(lambda: _relax(False), work)),
+        ("noiseless relaxation, chunks", _rate(lambda: _relax(True), work)),
+    ]
     n_np = 20_000
     rng = np.random.default_rng(1)
     rho = pc.initial_profile(N, 1.5, "liquid-first")
     rate_np, _ = _rate(lambda: numpy_heun(rho.copy(), KAPPA, PHI, T_EFF, DT, n_np, rng), N * n_np)
-    print(f"{'implementation (N = 64, Heun, dt = 0.01)':<46} {'site-steps/CPU-s':>17} {'ratio':>8}")
-    print(f"{'numba kernel, 1 task':<46} {rate:17.3e} {rate / rate_np:8.1f}")
-    print(f"{'numba kernel, 1 task, sampling every 10 steps':<46} {rate_s:17.3e} {rate_s / rate_np:8.1f}")
-    print(f"{'numba kernel, 2 tasks in parallel':<46} {rate2:17.3e} {rate2 / rate_np:8.1f}"
-          f"   (wall clock: {rate2_wall:.3e} site-steps/s)")
-    print(f"{'vectorised NumPy, same scheme':<46} {rate_np:17.3e} {1.0:8.1f}")
+    print(f"{'implementation (N = 64, Heun, dt = 0.01)':<46} {'site-steps/CPU-s':>17} {'ratio':>8} {'wall':>10}")
+    for name, (cpu, wall) in rows:
+        print(f"{name:<46} {cpu:17.3e} {cpu / rate_np:8.1f} {wall:10.3e}")
+    print(f"{'vectorised NumPy, same noisy scheme':<46} {rate_np:17.3e} {1.0:8.1f}")
+    for k, what in zip((0, 2, 4, 6), ("1 task", "1 task sampling", "2 tasks", "relaxation")):
+        print(f"chunks / one call, {what}: {rows[k + 1][1][0] / rows[k][1][0]:.3f}")
+    rate = rows[1][1][0]
     print(f"target >= 5e7 site-steps per CPU second: {'met' if rate >= 5e7 else 'NOT met'} ({rate:.2e})")
 
 

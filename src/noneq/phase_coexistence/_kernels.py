@@ -5,6 +5,12 @@ eq. 2.10 (:func:`.model._fluxes`, inlined) and update by a discrete divergence
 (:func:`.model._divergence`), so the total mass is conserved to rounding. The
 noisy runs draw one Gaussian per bond and step from the package's xoshiro256**
 stream (:func:`noneq.rng.xoshiro_normal`), used by predictor and corrector alike.
+
+The kernels advance their state in place by a given number of steps and return,
+so that a long computation runs as a sequence of short calls
+(:class:`noneq.progress.Chunked`), between which ``SIGINT`` gets through and a
+progress bar moves; the state carried from call to call (profiles, generator
+states, accumulators, step counter) makes the result independent of the chunking.
 """
 
 from __future__ import annotations
@@ -62,67 +68,68 @@ def _relax_kernel(rho, kappa, phi, dt, n_max, tol, check_every):
     return steps, res
 
 
+@njit(cache=True)
+def _task_states(seeds):
+    """xoshiro256** states (one row of 4 x uint64 per task) seeded by ``seeds`` (:func:`noneq.rng.xoshiro_state`)."""
+    st = np.empty((seeds.shape[0], 4), dtype=np.uint64)
+    for t in range(seeds.shape[0]):
+        st[t] = xoshiro_state(seeds[t])
+    return st
+
+
 @njit(cache=True, fastmath={"contract", "arcp", "reassoc"})
-def _heun_run(rho, kappa, phi, noise2, dt, inv_lam, n_steps, sample_every, st, level,
-              acc_rho, acc_mt, mu_series, x_series, n_series):
-    """Advance ``rho`` in place by ``n_steps`` stochastic Heun steps.
+def _heun_steps(rho, kappa, phi, noise2, dt, inv_lam, step0, n, n_burn, every, stride, n_series, level, st,
+                acc_rho, acc_mt, mu_series, x_series):
+    """Advance ``rho`` in place by the stochastic Heun steps ``step0 .. step0 + n - 1`` of a run.
 
     ``noise2 = 2 T_eff`` (or 2 T / (A Lambda)); ``st`` is the xoshiro256** state
-    (4 x uint64), advanced in place. Every ``sample_every`` steps (if
-    ``n_series > 0``) records mu^I and X^I (eqs. 6.3-6.4) and adds rho and mu~ to
-    the accumulator row of the current batch.
+    (4 x uint64), advanced in place, so a run split into several calls draws the
+    same numbers as one call. Steps before ``n_burn`` are not recorded; after
+    them, every ``every``-th step is sample ``k`` (``k < n_series``): rho and mu~
+    are added to the accumulator row of batch ``k n_b // n_series``, and every
+    ``stride``-th sample stores mu^I and X^I (eqs. 6.3-6.4) at index ``k // stride``.
     """
-    n = rho.shape[0]
+    n_rho = rho.shape[0]
     n_b = acc_rho.shape[0]
-    mt = np.empty(n)
-    f1 = np.empty(n)
-    f2 = np.empty(n)
-    rs = np.empty(n)
-    dw = np.empty(n)
+    mt = np.empty(n_rho)
+    f1 = np.empty(n_rho)
+    f2 = np.empty(n_rho)
+    rs = np.empty(n_rho)
+    dw = np.empty(n_rho)
     sdt = math.sqrt(dt)
     kdt = dt * inv_lam
     s0, s1, s2, s3 = st[0], st[1], st[2], st[3]
-    k = 0
-    for step in range(n_steps):
-        for i in range(n):
+    for step in range(step0, step0 + n):
+        for i in range(n_rho):
             z, s0, s1, s2, s3 = xoshiro_normal(s0, s1, s2, s3)
             dw[i] = sdt * z
         _fluxes(rho, mt, f1, dw, kappa, phi, kdt, noise2)
         _heun_finish(rho, rs, mt, f1, f2, dw, kappa, phi, kdt, noise2, inv_lam)
-        if n_series > 0 and (step + 1) % sample_every == 0 and k < n_series:
-            b = (k * n_b) // n_series
-            _mu_tilde_into(rho, kappa, mt)
-            for i in range(n):
-                acc_rho[b, i] += rho[i]
-                acc_mt[b, i] += mt[i]
-            x, m, c = _interface(rho, mt, level)
-            mu_series[k] = m
-            x_series[k] = x
-            k += 1
+        r = step - n_burn + 1
+        if r > 0 and r % every == 0:
+            k = r // every - 1
+            if k < n_series:
+                b = (k * n_b) // n_series
+                _mu_tilde_into(rho, kappa, mt)
+                for i in range(n_rho):
+                    acc_rho[b, i] += rho[i]
+                    acc_mt[b, i] += mt[i]
+                if k % stride == 0:
+                    x, m, c = _interface(rho, mt, level)
+                    mu_series[k // stride] = m
+                    x_series[k // stride] = x
     st[0], st[1], st[2], st[3] = s0, s1, s2, s3
 
 
 @njit(cache=True, parallel=True)
-def _scan_kernel(rho0, kappas, phi, noise2, dt, inv_lam, n_burn, n_steps, sample_every, n_batches, seeds, level):
-    """Run independent tasks (one per row of rho0, own kappa and seed) in parallel.
+def _scan_chunk(rho, kappas, phi, noise2, dt, inv_lam, step0, n, n_burn, every, stride, n_series, level, states,
+                acc_rho, acc_mt, mu_s, x_s):
+    """Advance independent tasks (rows of ``rho``, own kappa and state) in parallel by steps ``step0 .. step0 + n - 1``.
 
-    Task ``t`` seeds its xoshiro256** stream with ``seeds[t]``
-    (:func:`noneq.rng.xoshiro_state`), runs ``n_burn`` steps unrecorded and then
-    ``n_steps`` recorded steps. Returns (final profiles, per-batch sums of rho and
-    mu~, mu^I series, X^I series).
+    Every array is updated in place (see :func:`_heun_steps`); the caller runs a
+    whole computation as a sequence of such chunks, between which control
+    returns to Python.
     """
-    n_tasks, n = rho0.shape
-    n_series = n_steps // sample_every
-    rho_out = rho0.copy()
-    acc_rho = np.zeros((n_tasks, n_batches, n))
-    acc_mt = np.zeros((n_tasks, n_batches, n))
-    mu_s = np.full((n_tasks, n_series), np.nan)
-    x_s = np.full((n_tasks, n_series), np.nan)
-    for t in prange(n_tasks):
-        st = xoshiro_state(seeds[t])
-        rho = rho_out[t]
-        _heun_run(rho, kappas[t], phi, noise2, dt, inv_lam, n_burn, sample_every, st, level,
-                  acc_rho[t], acc_mt[t], mu_s[t], x_s[t], 0)
-        _heun_run(rho, kappas[t], phi, noise2, dt, inv_lam, n_steps, sample_every, st, level,
-                  acc_rho[t], acc_mt[t], mu_s[t], x_s[t], n_series)
-    return rho_out, acc_rho, acc_mt, mu_s, x_s
+    for t in prange(rho.shape[0]):
+        _heun_steps(rho[t], kappas[t], phi, noise2, dt, inv_lam, step0, n, n_burn, every, stride, n_series, level,
+                    states[t], acc_rho[t], acc_mt[t], mu_s[t], x_s[t])

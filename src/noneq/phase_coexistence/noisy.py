@@ -1,8 +1,13 @@
 """Noisy dynamics (eqs. 2.8, 2.10, 2.12) with the stochastic Heun scheme: single runs and the Fig. 8 scan.
 
-Every run is a task of the parallel kernel :func:`._kernels._scan_kernel` with
+Every run is a task of the parallel kernel :func:`._kernels._scan_chunk` with
 its own child seed from :func:`noneq.rng.spawn_seeds`, so the numbers depend
 only on the seed (not on the number of threads or on the chunking of a scan).
+The kernel is called in chunks of time steps of about 0.25 s
+(:class:`noneq.progress.Chunked`): ``SIGINT`` stops a run within about a second,
+the progress bar moves, and the memory of a run is checked before it allocates
+(:func:`noneq.memory.require`); the stored mu^I series is thinned beyond
+:data:`MAX_SAMPLES` samples, so memory does not grow with ``t_max``.
 The Gaussian increments come from :func:`noneq.rng.xoshiro_normal`;
 :func:`standard_normal` draws the same numbers outside the kernel.
 """
@@ -13,12 +18,13 @@ import time
 
 import numpy as np
 
-from .. import validate
+from .. import memory, validate
+from ..progress import Chunked
 from ..rng import resolve_seed, spawn_seeds
 from ..rng import standard_normal as _rng_standard_normal
-from ._kernels import _scan_kernel
+from ._kernels import _scan_chunk, _task_states
 from .model import _check_dt, _check_rho_bar, initial_profile
-from .results import ScanResult, _iterate, _progress_switch, _result
+from .results import ScanResult, _progress_switch, _result
 
 __all__ = ["simulate", "simulate_dimensional", "interface_scan", "standard_normal"]
 
@@ -67,18 +73,61 @@ def _check_noise_params(N, kappa, phi, T_eff, rho_bar, t_max, dt, t_burn, sample
     return N, kappa, phi, T_eff, rho_bar, t_max, dt, t_burn, every, n_steps
 
 
-def _run_tasks(rho0, kappas, phi, noise2, dt, t_burn, n_steps, every, n_batches, seeds, level=1.5, inv_lam=1.0):
-    """The parallel kernel on tasks given by rows of rho0, kappas and seeds (uint32)."""
-    return _scan_kernel(
-        np.ascontiguousarray(rho0, dtype=float), np.ascontiguousarray(kappas, dtype=float), float(phi), float(noise2),
-        float(dt), float(inv_lam), int(round(t_burn / dt)), n_steps, every, n_batches,
-        np.ascontiguousarray(seeds, dtype=np.uint32), float(level),
-    )
+#: Largest number of stored mu^I samples per run: longer runs keep every k-th sample
+#: (the profile averages and batch sums still use every sample).
+MAX_SAMPLES = 2**19
+
+
+def _plan(n_tasks, N, n_steps, every, n_batches, max_samples=None):
+    """Storage stride and length of the mu^I series, and the bytes a run of ``n_tasks`` tasks needs."""
+    n_series = n_steps // every
+    max_samples = MAX_SAMPLES if max_samples is None else max_samples
+    stride = max(1, -(-n_series // max_samples))
+    n_store = -(-n_series // stride)
+    # accumulators (2 n_b N), stored series (2 n_store) and profiles in the kernel; profile and
+    # series copies in the results (3 N + n_store)
+    nbytes = 8.0 * n_tasks * (2 * n_batches * N + 3 * n_store + 10 * N + 8)
+    return n_series, stride, n_store, nbytes
+
+
+def _require(n_tasks, N, n_steps, every, n_batches, what):
+    """Check the memory of a run before allocating; returns (n_series, stride, n_store)."""
+    n_series, stride, n_store, nbytes = _plan(n_tasks, N, n_steps, every, n_batches)
+    memory.require(nbytes, what, "the profiles, batch sums and mu^I series of the runs")
+    return n_series, stride, n_store
+
+
+def _run_tasks(rho0, kappas, phi, noise2, dt, t_burn, n_steps, every, n_batches, seeds, level=1.5, inv_lam=1.0,
+               progress=None, desc="noisy run", plan=None):
+    """Integrate tasks given by rows of rho0, kappas and seeds (uint32) in chunks of about 0.25 s.
+
+    Returns (final profiles, per-batch sums of rho and mu~, mu^I series, X^I
+    series, storage stride of the series). A ``KeyboardInterrupt`` between two
+    chunks leaves nothing behind: every array is local until the run is complete.
+    """
+    rho = np.array(rho0, dtype=float, order="C")
+    n_tasks, N = rho.shape
+    kappas = np.ascontiguousarray(kappas, dtype=float)
+    n_burn = int(round(t_burn / dt))
+    n_series, stride, n_store = plan if plan is not None else _plan(n_tasks, N, n_steps, every, n_batches)[:3]
+    states = _task_states(np.ascontiguousarray(seeds, dtype=np.uint32))
+    acc_rho = np.zeros((n_tasks, n_batches, N))
+    acc_mt = np.zeros((n_tasks, n_batches, N))
+    mu_s = np.full((n_tasks, n_store), np.nan)
+    x_s = np.full((n_tasks, n_store), np.nan)
+    step = 0
+    run = Chunked(n_burn + n_steps, first=max(1, 50_000 // (N * n_tasks)), progress=progress, desc=desc,
+                  unit="step")
+    for n in run:
+        _scan_chunk(rho, kappas, float(phi), float(noise2), float(dt), float(inv_lam), step, n, n_burn, every, stride,
+                    n_series, float(level), states, acc_rho, acc_mt, mu_s, x_s)
+        step += n
+    return rho, acc_rho, acc_mt, mu_s, x_s, stride
 
 
 def simulate(
     N, kappa, phi, T_eff, rho_bar=1.5, t_max=5e4, dt=0.01, init="liquid-first", seed=None, *,
-    t_burn=None, sample_every=0.1, n_batches=20,
+    t_burn=None, sample_every=0.1, n_batches=20, progress=None,
 ):
     """Noisy dynamics (eqs. 2.8, 2.10, 2.12) with the stochastic Heun scheme.
 
@@ -112,15 +161,21 @@ def simulate(
         Interval between samples of mu^I and of the profiles (time units), >= dt.
     n_batches : int
         Number of batches for the standard error of mu^I, >= 2.
+    progress : bool, optional
+        Progress bar (None follows ``NONEQ_PROGRESS``).
 
     Returns
     -------
     SimulationResult
+        The run runs in chunks of about 0.25 s, so ``SIGINT`` (Ctrl-C,
+        "Interrupt kernel") stops it within about a second; runs of more than
+        :data:`MAX_SAMPLES` samples store every k-th mu^I sample only.
 
     Raises
     ------
     ValueError
-        For parameters outside these ranges.
+        For parameters outside these ranges, or a run whose arrays would not fit
+        in memory (:func:`noneq.memory.require`).
 
     Examples
     --------
@@ -135,18 +190,20 @@ def simulate(
     N, kappa, phi, T_eff, rho_bar, t_max, dt, t_burn, every, n_steps = _check_noise_params(
         N, kappa, phi, T_eff, rho_bar, t_max, dt, t_burn, sample_every)
     n_batches = validate.integer("n_batches", n_batches, 2)
+    plan = _require(1, N, n_steps, every, n_batches, f"N = {N} with n_batches = {n_batches}")
     rho0 = initial_profile(N, rho_bar, init)[None, :]
     out = _run_tasks(rho0, [kappa], phi, 2.0 * T_eff, dt, t_burn, n_steps, every, n_batches,
-                     spawn_seeds(resolve_seed(seed), 1))
+                     spawn_seeds(resolve_seed(seed), 1), progress=progress, desc=f"noisy run N={N}", plan=plan)
     params = dict(N=N, kappa=kappa, phi=phi, T_eff=T_eff, rho_bar=rho_bar, t_max=t_max, dt=dt, t_burn=t_burn,
-                  sample_every=every * dt, init=init if isinstance(init, str) else "array", seed=seed)
+                  sample_every=every * dt, init=init if isinstance(init, str) else "array", seed=seed,
+                  series_stride=out[5])
     return _result(out[0][0], out[1][0], out[2][0], out[3][0], out[4][0], n_steps // every, t_burn, every * dt, N,
-                   rho_bar, params, seconds=time.perf_counter() - t_start)
+                   rho_bar, params, seconds=time.perf_counter() - t_start, stride=out[5])
 
 
 def simulate_dimensional(
     N, kappa, phi, T, A=1.0, Lambda=1.0, t_max=100.0, dt=None, init="liquid-first", seed=None, *,
-    t_burn=0.0, sample_every=None, n_batches=10,
+    t_burn=0.0, sample_every=None, n_batches=10, progress=None,
 ):
     """Noisy dynamics written with explicit box length Lambda and cross section A.
 
@@ -184,16 +241,19 @@ def simulate_dimensional(
         Sampling interval, >= dt (default 100 dt).
     n_batches : int
         Number of batches for the standard errors, >= 2.
+    progress : bool, optional
+        Progress bar (None follows ``NONEQ_PROGRESS``).
 
     Returns
     -------
     SimulationResult
-        Times are physical; ``params`` records the dimensional inputs.
+        Times are physical; ``params`` records the dimensional inputs. Runs in
+        interruptible chunks, as :func:`simulate`.
 
     Raises
     ------
     ValueError
-        For parameters outside these ranges.
+        For parameters outside these ranges, or a run whose arrays would not fit in memory.
     """
     t_start = time.perf_counter()
     Lambda = validate.real("Lambda", Lambda, 0.0, lo_open=True)
@@ -218,11 +278,14 @@ def simulate_dimensional(
     rho0 = initial_profile(N, 1.5, init)
     rho_bar = float(rho0.mean())
     n_batches = validate.integer("n_batches", n_batches, 2)
+    plan = _require(1, N, n_steps, every, n_batches, f"N = {N} with n_batches = {n_batches}")
     out = _run_tasks(rho0[None, :], [k_lam], phi, 2.0 * T / (A * Lambda), dt, t_burn, n_steps, every, n_batches,
-                     spawn_seeds(resolve_seed(seed), 1), inv_lam=1.0 / Lambda)
-    params = dict(N=N, kappa=kappa, phi=phi, T=T, A=A, Lambda=Lambda, t_max=t_max, dt=dt, seed=seed)
+                     spawn_seeds(resolve_seed(seed), 1), inv_lam=1.0 / Lambda, progress=progress,
+                     desc=f"noisy run N={N}", plan=plan)
+    params = dict(N=N, kappa=kappa, phi=phi, T=T, A=A, Lambda=Lambda, t_max=t_max, dt=dt, seed=seed,
+                  series_stride=out[5])
     return _result(out[0][0], out[1][0], out[2][0], out[3][0], out[4][0], n_steps // every, t_burn, every * dt, N,
-                   rho_bar, params, seconds=time.perf_counter() - t_start)
+                   rho_bar, params, seconds=time.perf_counter() - t_start, stride=out[5])
 
 
 def interface_scan(
@@ -232,11 +295,12 @@ def interface_scan(
     """mu^I against kappa_Lambda from independent noisy runs (Fig. 8), in parallel.
 
     Every (kappa, run) pair is one task with its own child seed from
-    :func:`noneq.rng.spawn_seeds`; tasks are grouped into a fixed number of
-    chunks (``n_chunks``, default: four tasks per chunk) run one after the
-    other through a parallel kernel. Since every task carries its own seed,
-    the numbers depend neither on the number of threads nor on the chunking;
-    the chunks only let the progress bar advance.
+    :func:`noneq.rng.spawn_seeds`; the tasks run side by side in a parallel
+    kernel, in chunks of time steps of about 0.25 s each (so ``SIGINT`` stops the
+    scan within about a second and the progress bar moves), optionally split
+    into ``n_chunks`` groups of tasks run one after the other. Since every task
+    carries its own seed and generator state, the numbers depend neither on the
+    number of threads nor on either chunking.
 
     Parameters
     ----------
@@ -251,7 +315,7 @@ def interface_scan(
     n_runs : int
         Independent runs per kappa, >= 1.
     n_chunks : int, optional
-        Number of chunks, in [1, n_tasks].
+        Number of groups of tasks run one after the other, in [1, n_tasks] (default 1).
     progress : bool, optional
         Progress bar: None (default) follows ``NONEQ_PROGRESS``, True/False force it.
     show_progress : bool, optional
@@ -265,7 +329,7 @@ def interface_scan(
     Raises
     ------
     ValueError
-        For parameters outside these ranges.
+        For parameters outside these ranges, or a scan whose arrays would not fit in memory.
 
     Examples
     --------
@@ -284,30 +348,31 @@ def interface_scan(
     if t_burn is None:
         t_burn = min(0.1 * t_max, 2.0 * N**2)
     t_burn = validate.real("t_burn", t_burn, 0.0)
+    n_tasks = kappas.size * n_runs
+    n_series, stride, n_store = _require(n_tasks, N, n_steps, every, n_batches,
+                                         f"N = {N} with n_batches = {n_batches} for {n_tasks} runs "
+                                         f"(len(kappas) = {kappas.size} times n_runs = {n_runs})")
     rho0 = initial_profile(N, rho_bar, init)
     tasks_k = np.repeat(kappas, n_runs)
-    n_tasks = tasks_k.size
-    if n_chunks is None:
-        n_chunks = -(-n_tasks // 4)  # four tasks per chunk: both cores busy, a progress tick per chunk
-    n_chunks = validate.integer("n_chunks", n_chunks, 1, n_tasks)
+    n_chunks = validate.integer("n_chunks", 1 if n_chunks is None else n_chunks, 1, n_tasks)
     seeds_all = spawn_seeds(resolve_seed(seed), n_tasks)
     bounds = np.linspace(0, n_tasks, n_chunks + 1).astype(int)
-    n_series = n_steps // every
     shape = (kappas.size, n_runs)
     res = {k: np.empty(n_tasks) for k in ("mean", "err", "of_mean", "of_mean_err", "tau", "drift")}
     rho_m = np.empty((n_tasks, N))
     mt_m = np.empty((n_tasks, N))
-    series = np.empty((n_tasks, n_series))
+    series = np.empty((n_tasks, n_store))
     rho_f = np.empty((n_tasks, N))
-    for c in _iterate(range(n_chunks), prog, f"mu^I scan N={N}", n_chunks):
+    for c in range(n_chunks):
         a, b = bounds[c], bounds[c + 1]
         if a == b:
             continue
+        desc = f"mu^I scan N={N}" + (f", runs {a + 1}-{b} of {n_tasks}" if n_chunks > 1 else "")
         out = _run_tasks(np.repeat(rho0[None, :], b - a, axis=0), tasks_k[a:b], phi, 2.0 * T_eff, dt, t_burn, n_steps,
-                         every, n_batches, seeds_all[a:b])
+                         every, n_batches, seeds_all[a:b], progress=prog, desc=desc, plan=(n_series, stride, n_store))
         for k in range(b - a):
             r = _result(out[0][k], out[1][k], out[2][k], out[3][k], out[4][k], n_series, t_burn, every * dt, N,
-                        rho_bar, {})
+                        rho_bar, {}, stride=stride)
             t = a + k
             res["mean"][t], res["err"][t], res["of_mean"][t] = r.mu_I_mean, r.mu_I_err, r.mu_I_of_mean
             res["of_mean_err"][t] = r.mu_I_of_mean_err
@@ -315,13 +380,13 @@ def interface_scan(
             rho_m[t], mt_m[t], series[t], rho_f[t] = r.rho_mean, r.mu_tilde_mean, r.mu_I, r.rho_final
     params = dict(N=N, phi=phi, T_eff=T_eff, rho_bar=rho_bar, t_max=t_max, dt=dt, t_burn=t_burn,
                   sample_every=every * dt, init=init if isinstance(init, str) else "array", seed=seed,
-                  n_runs=n_runs, n_chunks=n_chunks)
+                  n_runs=n_runs, n_chunks=n_chunks, series_stride=stride)
     return ScanResult(
         kappas=kappas, mu_I_mean=res["mean"].reshape(shape), mu_I_err=res["err"].reshape(shape),
         mu_I_of_mean=res["of_mean"].reshape(shape), mu_I_of_mean_err=res["of_mean_err"].reshape(shape),
         tau_int=res["tau"].reshape(shape),
         rho_mean=rho_m.reshape(shape + (N,)), mu_tilde_mean=mt_m.reshape(shape + (N,)),
-        mass_drift=res["drift"].reshape(shape), mu_I=series.reshape(shape + (n_series,)),
+        mass_drift=res["drift"].reshape(shape), mu_I=series.reshape(shape + (n_store,)),
         rho_final=rho_f.reshape(shape + (N,)), params=params, n_blocks=n_batches,
         seconds=time.perf_counter() - t_start,
     )

@@ -77,22 +77,25 @@ class SimulationResult:
     Attributes
     ----------
     t : ndarray
-        Sample times (after the burn-in).
+        Times of the stored samples (after the burn-in).
     mu_I, x_I : ndarray
-        Instantaneous interface chemical potential and position (eqs. 6.3-6.4).
+        Instantaneous interface chemical potential and position (eqs. 6.3-6.4),
+        every ``params["series_stride"]``-th sample (runs of more than
+        ``noisy.MAX_SAMPLES`` samples are thinned; averages use every sample).
     rho_mean, mu_tilde_mean : ndarray
         Time-averaged density and generalised chemical potential profiles.
     rho_final : ndarray
         Profile at the end of the run.
     mu_I_mean, mu_I_err : float
-        Time average of the instantaneous mu^I and its batch-means standard error.
+        Time average of the stored instantaneous mu^I and its batch-means standard error.
     mu_I_of_mean, mu_I_of_mean_err : float
         Eq. 6.4 applied to the time-averaged profiles, and the standard error
         from the spread of eq. 6.4 applied to each batch's averaged profiles.
     mu_I_batches : ndarray
         Eq. 6.4 of each batch's averaged profiles.
     tau_int : float
-        Integrated autocorrelation time of mu^I (time units).
+        Integrated autocorrelation time of mu^I (time units; resolved down to the
+        interval between stored samples).
     mass_drift : float
         |sum rho(t_end) - N rho_bar|.
     params : dict
@@ -255,8 +258,12 @@ def _progress_switch(progress, show_progress, default):
     return default
 
 
-def _result(rho_f, acc_r, acc_m, mu_s, x_s, n_series, t0, dt_s, N, rho_bar, params, level=1.5, seconds=float("nan")):
-    """A :class:`SimulationResult` from one task's kernel output."""
+def _result(rho_f, acc_r, acc_m, mu_s, x_s, n_series, t0, dt_s, N, rho_bar, params, level=1.5, seconds=float("nan"),
+            stride=1):
+    """A :class:`SimulationResult` from one task's kernel output.
+
+    ``mu_s`` and ``x_s`` hold every ``stride``-th of the ``n_series`` samples.
+    """
     n_b = acc_r.shape[0]
     counts = np.array([np.sum((np.arange(n_series) * n_b) // n_series == b) for b in range(n_b)], dtype=float)
     rho_mean = acc_r.sum(axis=0) / n_series
@@ -277,7 +284,7 @@ def _result(rho_f, acc_r, acc_m, mu_s, x_s, n_series, t0, dt_s, N, rho_bar, para
     ok = np.isfinite(per_batch)
     err_of_mean = stats.block_mean(per_batch[ok])[1] if ok.sum() > 1 else math.nan
     return SimulationResult(
-        t=t0 + dt_s * np.arange(1, n_series + 1),
+        t=t0 + dt_s * (1 + stride * np.arange(mu_s.size)),
         mu_I=mu_s,
         x_I=x_s,
         rho_mean=rho_mean,
@@ -288,7 +295,7 @@ def _result(rho_f, acc_r, acc_m, mu_s, x_s, n_series, t0, dt_s, N, rho_bar, para
         mu_I_of_mean=mu_of_mean,
         mu_I_of_mean_err=err_of_mean,
         mu_I_batches=per_batch,
-        tau_int=stats.integrated_autocorrelation_time(mu_s) * dt_s,
+        tau_int=stats.integrated_autocorrelation_time(mu_s) * dt_s * stride,
         mass_drift=float(abs(rho_f.sum() - N * rho_bar)),
         params=params,
         n_blocks=n_b,

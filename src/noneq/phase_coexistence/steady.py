@@ -1,9 +1,10 @@
 """Noiseless stationary profiles (eqs. 2.8, 2.10 with T_eff = 0) and the noiseless mu^I scan of Fig. 8.
 
-A profile is relaxed with the compiled Heun kernel (:func:`._kernels._relax_kernel`)
-and polished by Newton's method on the stationarity equations with the mass
-constraint, using the sparse Jacobian of the right-hand side
-(:func:`.model._jacobian`); a solution is accepted only if linearly stable.
+A profile is relaxed with the compiled Heun kernel (:func:`._kernels._relax_kernel`,
+called in pieces of about 0.25 s so that ``SIGINT`` gets through) and polished
+by Newton's method on the stationarity equations with the mass constraint, using
+the sparse Jacobian of the right-hand side (:func:`.model._jacobian`); a solution
+is accepted only if linearly stable.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 import numpy as np
 
 from .. import validate
+from ..progress import Chunked
 from ._kernels import _relax_kernel
 from .interface import interface_chemical_potential
 from .model import _check_dt, _check_rho_bar, _drho_dt_raw, _jacobian, drho_dt, initial_profile, mu_tilde
@@ -20,6 +22,23 @@ from .model import stationary_current as _stationary_current
 from .results import SteadyScanResult, SteadyStateInfo, _iterate, _progress_switch
 
 __all__ = ["steady_state", "steady_state_scan"]
+
+
+def _relax(rho, kappa, phi, dt, n_max, tol, check_every=10):
+    """:func:`._kernels._relax_kernel` run as calls of about 0.25 s, with the result of one call.
+
+    Each call covers whole multiples of ``check_every`` steps, so the residual is
+    checked at the same steps as in a single call; between calls ``SIGINT`` gets through.
+    Returns (steps done, last residual checked).
+    """
+    done, res = 0, np.inf
+    for blocks in Chunked(-(-n_max // check_every), first=max(1, 5000 // rho.shape[0]), progress=False):
+        n = min(blocks * check_every, n_max - done)
+        steps, res = _relax_kernel(rho, kappa, phi, dt, n, tol, check_every)
+        done += int(steps)
+        if steps < n:  # stopped early: max |d rho/dt| < tol
+            break
+    return done, res
 
 
 def _newton(rho, kappa, phi, rho_bar, tol, max_iter=60):
@@ -151,11 +170,11 @@ def steady_state(
     relax_tol = 1e-6
     while steps_done < n_max_total:
         # relax for up to `chunk` steps (stops early once max|d rho/dt| < 1e-6) ...
-        steps, res_relax = _relax_kernel(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), relax_tol, 10)
+        steps, res_relax = _relax(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), relax_tol)
         if steps == 0:
             # already below the threshold but no acceptable Newton solution (e.g. close to a
             # saddle): keep relaxing for a whole stretch so the loop always advances
-            steps, res_relax = _relax_kernel(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), 0.0, 10)
+            steps, res_relax = _relax(rho, kappa, phi, dt, min(chunk, n_max_total - steps_done), 0.0)
         steps_done += int(steps)
         if res_relax > 1e-4 and steps_done < n_max_total:
             continue  # still far from stationary (e.g. a travelling liquid domain)
