@@ -22,7 +22,7 @@ from .. import memory, validate
 from ..progress import Chunked
 from ..rng import resolve_seed, spawn_seeds
 from ..rng import standard_normal as _rng_standard_normal
-from ._kernels import _scan_chunk, _task_states
+from ._kernels import _heun_steps, _scan_chunk, _task_states
 from .model import _check_dt, _check_rho_bar, initial_profile
 from .results import ScanResult, _progress_switch, _result
 
@@ -118,9 +118,14 @@ def _run_tasks(rho0, kappas, phi, noise2, dt, t_burn, n_steps, every, n_batches,
     step = 0
     run = Chunked(n_burn + n_steps, first=max(1, 50_000 // (N * n_tasks)), progress=progress, desc=desc,
                   unit="step")
+    args = float(phi), float(noise2), float(dt), float(inv_lam)
     for n in run:
-        _scan_chunk(rho, kappas, float(phi), float(noise2), float(dt), float(inv_lam), step, n, n_burn, every, stride,
-                    n_series, float(level), states, acc_rho, acc_mt, mu_s, x_s)
+        if n_tasks == 1:  # no parallel region to start (and its idle threads to wake) for every chunk
+            _heun_steps(rho[0], kappas[0], *args, step, n, n_burn, every, stride, n_series, float(level), states[0],
+                        acc_rho[0], acc_mt[0], mu_s[0], x_s[0])
+        else:
+            _scan_chunk(rho, kappas, *args, step, n, n_burn, every, stride, n_series, float(level), states, acc_rho,
+                        acc_mt, mu_s, x_s)
         step += n
     return rho, acc_rho, acc_mt, mu_s, x_s, stride
 
