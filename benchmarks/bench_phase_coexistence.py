@@ -4,7 +4,7 @@ Rates are site-steps per CPU second (``time.process_time``), so that other work
 on the machine does not distort them; the ratio column divides by the NumPy
 rate measured in the same run. Each entry is the best of ``REPEAT`` runs. The
 kernel is timed once as a single call over the whole run and once as the public
-functions run it, in chunks of about 0.25 s (:class:`noneq.progress.Chunked`),
+functions run it, in chunks of 0.25 s (0.5 s for parallel tasks; :class:`noneq.progress.Chunked`),
 so the cost of the chunking shows as the ratio of the two. The two-task line
 also gives the wall-clock rate, which shows the parallel speed-up only on an
 otherwise idle machine.
@@ -40,7 +40,7 @@ def _single_call(n_tasks, n_steps, every):
 
 
 def _chunked(n_tasks, n_steps, every):
-    """The run as simulate() and interface_scan() do it: chunks of about 0.25 s."""
+    """The run as simulate() and interface_scan() do it, in chunks."""
     rho = np.repeat(pc.initial_profile(N, 1.5, "liquid-first")[None, :], n_tasks, axis=0)
     noisy._run_tasks(rho, np.full(n_tasks, KAPPA), PHI, 2 * T_EFF, DT, 0.0, n_steps, every, 2,
                      np.arange(1, n_tasks + 1, dtype=np.uint32), progress=False)
@@ -71,7 +71,7 @@ def main():
     work = N * N_STEPS
     rows = [
         ("numba kernel, 1 task, one call", _rate(lambda: _single_call(1, N_STEPS, NEVER), work)),
-        ("numba kernel, 1 task, chunks of 0.25 s", _rate(lambda: _chunked(1, N_STEPS, NEVER), work)),
+        ("numba kernel, 1 task, chunks", _rate(lambda: _chunked(1, N_STEPS, NEVER), work)),
         ("  ... sampling every 10 steps, one call", _rate(lambda: _single_call(1, N_STEPS, 10), work)),
         ("  ... sampling every 10 steps, chunks", _rate(lambda: _chunked(1, N_STEPS, 10), work)),
         ("numba kernel, 2 tasks in parallel, one call", _rate(lambda: _single_call(2, N_STEPS, NEVER), 2 * work)),
