@@ -1,0 +1,337 @@
+"""One settings object per figure of the chapter, at the three work scales of :mod:`noneq.scale`.
+
+* :data:`FIG6` -- Fig. 6: a noisy snapshot at phi = 0 with two interfaces and the
+  mass function psi(x) of eq. 3.17;
+* :data:`FIG7` -- Fig. 7: steady profiles rho_i and mu~_i at kappa_Lambda = 0.5 and
+  1.5 with (T_eff, phi, rho_bar, N) = (0.002, 0.05, 1.5, 64) (eq. 6.2),
+  noiseless and noisy;
+* :data:`FIG8` -- Fig. 8: mu^I against kappa_Lambda (noiseless curve, noisy
+  points), with the noiseless N-dependence and the initial-profile comparison
+  of the chapter;
+* :data:`RHO_BAR` -- mu^I / phi against the mean density at kappa_Lambda = 0.1:
+  eq. 4.22 against the fixed-X formula (eqs. 2.39-2.43), noiseless and noisy.
+
+``FIG7.at("paper")`` gives the concrete sizes of one scale (``ci``, ``book``,
+``paper``; default: ``NONEQ_SCALE``). The values are those of the chapter's
+notebooks (``01_model``, ``02_steady_profiles``, ``03_interface_potential``,
+``04_sliders``); the book scale of Fig. 8 is also what the former command line
+ran by default (20 values of kappa in [0.1, 2], 5e4 time units, one run, seed
+2024). :mod:`.runs` computes each figure from its settings; the command line
+(:mod:`.cli`) prints the settings it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from .. import validate
+from ..scale import SCALES
+from ..scale import scale as _active_scale
+
+__all__ = [
+    "FigureSettings",
+    "Fig6Settings",
+    "Fig7Settings",
+    "Fig8Settings",
+    "RhoBarSettings",
+    "FIG6",
+    "FIG7",
+    "FIG8",
+    "RHO_BAR",
+    "FIGURES",
+    "PAPER_MU_I",
+]
+
+#: The values of mu^I quoted in Sec. 6 for kappa_Lambda = 0.5 and 1.5.
+PAPER_MU_I = {0.5: 7.7e-3, 1.5: 2.1e-4}
+
+
+def _check(obj, ints=(), positive=(), nonneg=(), tuples=()):
+    """Validate settings fields: integers >= 1, reals > 0, reals >= 0, non-empty tuples of reals >= 0."""
+    for n in ints:
+        validate.integer(n, getattr(obj, n), 1)
+    for n in positive:
+        validate.real(n, getattr(obj, n), 0.0, lo_open=True)
+    for n in nonneg:
+        validate.real(n, getattr(obj, n), 0.0)
+    for n in tuples:
+        validate.array(n, getattr(obj, n), ndim=1, min_size=1, lo=0.0)
+
+
+@dataclass(frozen=True)
+class Fig6Settings:
+    """Fig. 6: a noisy snapshot at phi = 0 with two interfaces (eq. 3.17).
+
+    Attributes
+    ----------
+    scale : str
+        The scale these values belong to.
+    t_max : float
+        Run length (time units), > 0.
+    N, kappa, phi, T_eff : int, float, float, float
+        Ring size, kappa_Lambda, battery voltage (0: no drive) and noise temperature.
+    shift : int
+        The liquid-first profile is rolled by this many sites, >= 0.
+    seed : int
+        Seed of the run, >= 0.
+    """
+
+    scale: str
+    t_max: float
+    N: int = 64
+    kappa: float = 0.5
+    phi: float = 0.0
+    T_eff: float = 0.002
+    shift: int = 10
+    seed: int = 5
+
+    def __post_init__(self):
+        _check(self, ints=("N",), positive=("t_max", "T_eff"), nonneg=("kappa", "shift", "seed"))
+
+
+@dataclass(frozen=True)
+class Fig7Settings:
+    """Fig. 7: steady profiles at two kappa_Lambda (eq. 6.2 and Sec. 6).
+
+    Attributes
+    ----------
+    scale : str
+        The scale these values belong to.
+    t_max : float
+        Measured time per noisy run, > 0.
+    n_runs : int
+        Independent noisy runs per kappa, >= 1.
+    N, T_eff, phi, rho_bar : int, float, float, float
+        The paper's (N, T_eff, phi, rho_bar) = (64, 0.002, 0.05, 1.5) (eq. 6.2).
+    kappas : tuple of float
+        kappa_Lambda of the two panels, (0.5, 1.5).
+    dt : float
+        Heun step (paper: 0.01).
+    seed : int
+        Seed of the noisy scan, >= 0.
+    init : str
+        Initial profile.
+    """
+
+    scale: str
+    t_max: float
+    n_runs: int
+    N: int = 64
+    T_eff: float = 0.002
+    phi: float = 0.05
+    rho_bar: float = 1.5
+    kappas: tuple = (0.5, 1.5)
+    dt: float = 0.01
+    seed: int = 7
+    init: str = "liquid-first"
+
+    def __post_init__(self):
+        _check(self, ints=("N", "n_runs"), positive=("t_max", "dt"), nonneg=("T_eff", "seed"), tuples=("kappas",))
+
+
+_KAPPAS_20 = tuple(np.round(np.linspace(0.1, 2.0, 20), 10).tolist())
+
+
+@dataclass(frozen=True)
+class Fig8Settings:
+    """Fig. 8: mu^I against kappa_Lambda.
+
+    Attributes
+    ----------
+    scale : str
+        The scale these values belong to.
+    kappas : tuple of float
+        kappa_Lambda of the noiseless curve.
+    noisy_kappas : tuple of float
+        kappa_Lambda of the noisy points.
+    t_max : float
+        Measured time per noisy run, > 0.
+    sizes : tuple of int
+        Ring sizes of the noiseless N-dependence.
+    sizes_kappas : tuple of float
+        kappa_Lambda of the noiseless N-dependence.
+    init_t_max : float
+        Measured time per run of the gas-first / liquid-first comparison, > 0.
+    N, T_eff, phi, rho_bar, dt : int, float, float, float, float
+        As in eq. 6.2 (N = 64, dt = 0.01).
+    n_runs : int
+        Independent noisy runs per kappa, >= 1.
+    seed : int
+        Seed of the noisy scan, >= 0.
+    init : str
+        Initial profile.
+    init_kappas : tuple of float
+        kappa_Lambda of the gas-first / liquid-first comparison of noisy runs.
+    init_seeds : tuple of int
+        Seeds of the gas-first and liquid-first runs of that comparison.
+    """
+
+    scale: str
+    kappas: tuple
+    noisy_kappas: tuple
+    t_max: float
+    sizes: tuple
+    sizes_kappas: tuple
+    init_t_max: float
+    N: int = 64
+    T_eff: float = 0.002
+    phi: float = 0.05
+    rho_bar: float = 1.5
+    dt: float = 0.01
+    n_runs: int = 1
+    seed: int = 2024
+    init: str = "liquid-first"
+    init_kappas: tuple = (0.3, 0.5)
+    init_seeds: tuple = (99, 98)
+
+    def __post_init__(self):
+        _check(self, ints=("N", "n_runs"), positive=("t_max", "init_t_max", "dt"), nonneg=("T_eff", "seed"),
+               tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds"))
+
+
+@dataclass(frozen=True)
+class RhoBarSettings:
+    """mu^I / phi against rho_bar at small kappa_Lambda: eq. 4.22 against eqs. 2.39-2.43.
+
+    Attributes
+    ----------
+    scale : str
+        The scale these values belong to.
+    rhos : tuple of float
+        Mean densities of the noiseless states (an integer number N X_eq of liquid boxes).
+    t_max : float
+        Measured time per noisy run, > 0.
+    N, kappa, T_eff : int, float, float
+        Ring size, kappa_Lambda and noise temperature.
+    phis : tuple of float
+        Battery voltages of the noiseless states.
+    noisy_rhos : tuple of float
+        Mean densities of the noisy runs (at ``noisy_phi``).
+    noisy_phi : float
+        Battery voltage of the noisy runs.
+    seed : int
+        Seed of the first noisy run; run n uses ``seed + n``.
+    """
+
+    scale: str
+    rhos: tuple
+    t_max: float
+    N: int = 64
+    kappa: float = 0.1
+    T_eff: float = 0.002
+    phis: tuple = (0.02, 0.05, 0.1)
+    noisy_rhos: tuple = (1.0, 1.5, 2.0)
+    noisy_phi: float = 0.05
+    seed: int = 31
+
+    def __post_init__(self):
+        _check(self, ints=("N",), positive=("t_max",), nonneg=("kappa", "T_eff", "seed"),
+               tuples=("rhos", "phis", "noisy_rhos"))
+
+
+@dataclass(frozen=True)
+class FigureSettings:
+    """Settings of one figure at the three scales; :meth:`at` picks one.
+
+    Attributes
+    ----------
+    name : str
+        Command-line name (``python -m noneq.phase_coexistence NAME``).
+    title : str
+        What the figure shows, with the paper's equation numbers.
+    ci, book, paper : dataclass
+        Concrete settings at each scale.
+    """
+
+    name: str
+    title: str
+    ci: Any
+    book: Any
+    paper: Any
+
+    def at(self, scale=None):
+        """Concrete settings at one scale.
+
+        Parameters
+        ----------
+        scale : str, optional
+            ``"ci"``, ``"book"`` or ``"paper"``; None follows ``NONEQ_SCALE`` (default ``"book"``).
+
+        Returns
+        -------
+        dataclass
+            The settings at that scale.
+
+        Raises
+        ------
+        ValueError
+            For an unknown scale.
+
+        Examples
+        --------
+        >>> from noneq.phase_coexistence import FIG7
+        >>> s = FIG7.at("paper")
+        >>> s.N, s.kappas, s.t_max, s.n_runs
+        (64, (0.5, 1.5), 200000.0, 8)
+        """
+        if scale is not None:
+            validate.choice("scale", scale, SCALES)
+        return getattr(self, _active_scale(scale))
+
+    def describe(self, scale=None) -> str:
+        """The settings at ``scale`` as text, one line each, for printing before a run.
+
+        Parameters
+        ----------
+        scale : str, optional
+            One of ``noneq.scale.SCALES`` (None follows ``NONEQ_SCALE``).
+
+        Returns
+        -------
+        str
+        """
+        s = self.at(scale)
+        lines = [f"{self.name} ({s.scale} scale): {self.title}"]
+        lines += [f"  {f.name} = {getattr(s, f.name)!r}" for f in fields(s) if f.name != "scale"]
+        return "\n".join(lines)
+
+
+def _rhos(ks):
+    return tuple(float(0.5 + k / 32) for k in ks)
+
+
+FIG6 = FigureSettings(
+    "fig6", "noisy snapshot at phi = 0 with two interfaces and psi(x) (Fig. 6, eq. 3.17)",
+    ci=Fig6Settings("ci", t_max=200.0), book=Fig6Settings("book", t_max=2000.0),
+    paper=Fig6Settings("paper", t_max=2000.0),
+)
+
+FIG7 = FigureSettings(
+    "fig7", "steady profiles rho_i and mu~_i at kappa_Lambda = 0.5 and 1.5 (Fig. 7, eq. 6.2)",
+    ci=Fig7Settings("ci", t_max=2_000.0, n_runs=2),
+    book=Fig7Settings("book", t_max=50_000.0, n_runs=2),
+    paper=Fig7Settings("paper", t_max=200_000.0, n_runs=8),
+)
+
+FIG8 = FigureSettings(
+    "fig8", "interface chemical potential mu^I against kappa_Lambda (Fig. 8, eqs. 6.3-6.4, 4.22)",
+    ci=Fig8Settings("ci", kappas=(0.1, 0.3, 0.5, 0.9, 1.5, 2.0), noisy_kappas=(0.3, 0.5, 1.5), t_max=2_000.0,
+                    sizes=(32, 64), sizes_kappas=(0.1, 0.5, 1.0), init_t_max=2_000.0),
+    book=Fig8Settings("book", kappas=_KAPPAS_20, noisy_kappas=_KAPPAS_20, t_max=50_000.0, sizes=(32, 64, 128),
+                      sizes_kappas=tuple(np.round(np.linspace(0.1, 1.3, 7), 10).tolist()), init_t_max=20_000.0),
+    paper=Fig8Settings("paper", kappas=_KAPPAS_20, noisy_kappas=_KAPPAS_20, t_max=200_000.0, sizes=(64, 128, 256),
+                       sizes_kappas=_KAPPAS_20, init_t_max=100_000.0),
+)
+
+RHO_BAR = FigureSettings(
+    "rho-bar", "mu^I / phi against rho_bar at kappa_Lambda = 0.1 (eq. 4.22 and eqs. 2.39-2.43)",
+    ci=RhoBarSettings("ci", rhos=(1.0, 1.5, 2.0), t_max=2_000.0),
+    book=RhoBarSettings("book", rhos=_rhos(range(12, 53, 4)), t_max=20_000.0),
+    paper=RhoBarSettings("paper", rhos=_rhos(range(4, 61, 2)), t_max=100_000.0),
+)
+
+#: Every figure by its command-line name.
+FIGURES = {f.name: f for f in (FIG6, FIG7, FIG8, RHO_BAR)}
