@@ -26,6 +26,7 @@ Modules
 ``_gillespie``  the exact event-driven kernel (8-ary prefix-sum tree) and its helpers
 ``dynamics``    :func:`simulate` (blocks, seeds, time averages) and :func:`stationary_masses` (eq. 3)
 ``theory``      eqs. 7-8, 11, 17-18, 19-23 and 32-35, the conservation baseline of eq. (14)
+``zrp``         exact partition functions of the ZRP: global vs local chemical potentials (eqs. 23-26)
 ``windows``     eq. (14) on windows at the start, middle and end of each branch (Fig. 6)
 ``models``      the paper's runs: :func:`simulate_ring`, :func:`simulate_ring_probe`,
                 :func:`simulate_three_branch`, :func:`simulate_zrp_three_branch`
@@ -54,6 +55,7 @@ from .theory import (
     zrp_fugacities,
 )
 from .windows import POSITIONS, WindowResult, ring_windows, three_branch_windows
+from .zrp import zrp_amplitudes, zrp_chemical_potentials, zrp_log_partition
 
 __all__ = [
     "Graph",
@@ -74,6 +76,9 @@ __all__ = [
     "POSITIONS",
     "zrp_fugacities",
     "zrp_densities",
+    "zrp_log_partition",
+    "zrp_amplitudes",
+    "zrp_chemical_potentials",
     "sinusoidal_eta",
     "random_eta",
     "simulate_ring",
