@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["graphs", "dynamics", "theory", "models", "figures"]
+MODULES = ["graphs", "dynamics", "theory", "models", "figures", "windows", "zrp"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -23,13 +23,23 @@ def test_probe_contact_links():
         g.link(5, 10)
 
 
-def test_three_branch_violates_eq13_only_at_nodes():
+def test_three_branch_eq13_fails_at_the_merging_node_and_first_sites_of_B_and_C():
+    """At p = 1, gamma_B = gamma_C = 1/2 eq. (13) holds at the splitting node but fails at
+    the merging node and at the first sites of B and C (not only at branching points)."""
     g = mt.three_branch_graph(6, 8, 8, p=1.0, gamma_B=0.5, gamma_C=0.5)
     d = g.factorisation_defect()
     bad = np.flatnonzero(np.abs(d) > 1e-12)
     # merge node: in-weight 2, out-weight 1; first sites of B and C: in-weight 1/2, out-weight 1
     assert set(bad) == {g.info["merge"], g.info["B"][0], g.info["C"][0]}
+    assert np.isclose(d[g.info["merge"]], -1.0)
+    assert np.isclose(d[g.info["B"][0]], 0.5) and np.isclose(d[g.info["C"][0]], 0.5)
+    assert abs(d[g.info["split"]]) < 1e-12  # the splitting node satisfies eq. (13)
     assert g.n == 6 + 8 + 8 + 2
+    # with p < 1 both nodes and the first and last sites of B and C fail
+    g = mt.three_branch_graph(6, 8, 8, p=0.75, gamma_B=0.5, gamma_C=0.5)
+    bad = set(np.flatnonzero(np.abs(g.factorisation_defect()) > 1e-12))
+    ends = {g.info["B"][0], g.info["B"][-1], g.info["C"][0], g.info["C"][-1]}
+    assert bad == {g.info["merge"], g.info["split"]} | ends, bad
 
 
 def test_three_branch_weights_at_the_nodes():

@@ -25,7 +25,9 @@ Modules
 ``graphs``      ring, ring + probe, three branches (CSR graphs), the disordered exponents of Fig. 3
 ``_gillespie``  the exact event-driven kernel (8-ary prefix-sum tree) and its helpers
 ``dynamics``    :func:`simulate` (blocks, seeds, time averages) and :func:`stationary_masses` (eq. 3)
-``theory``      eqs. 7-8, 11, 17-18, 19-23 and 32-35
+``theory``      eqs. 7-8, 11, 17-18, 19-23 and 32-35, the conservation baseline of eq. (14)
+``zrp``         exact partition functions of the ZRP: global vs local chemical potentials (eqs. 23-26)
+``windows``     eq. (14) on windows at the start, middle and end of each branch (Fig. 6)
 ``models``      the paper's runs: :func:`simulate_ring`, :func:`simulate_ring_probe`,
                 :func:`simulate_three_branch`, :func:`simulate_zrp_three_branch`
 ``results``     the result records
@@ -43,7 +45,17 @@ from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, ZRP, FigureSettings
 from .graphs import BRANCHES, Graph, attach_probe, random_eta, ring_graph, sinusoidal_eta, three_branch_graph
 from .models import simulate_ring, simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
 from .results import RingProbeResult, RingResult, Run, ThreeBranchResult, ThreeBranchTheory, ZRPResult
-from .theory import alpha_theory, flux_theory, lambda_ring, three_branch_theory, zrp_densities, zrp_fugacities
+from .theory import (
+    alpha_theory,
+    flux_theory,
+    g_conservation_baseline,
+    lambda_ring,
+    three_branch_theory,
+    zrp_densities,
+    zrp_fugacities,
+)
+from .windows import POSITIONS, WindowResult, ring_windows, three_branch_windows
+from .zrp import zrp_amplitudes, zrp_chemical_potentials, zrp_log_partition
 
 __all__ = [
     "Graph",
@@ -57,8 +69,16 @@ __all__ = [
     "flux_theory",
     "alpha_theory",
     "three_branch_theory",
+    "g_conservation_baseline",
+    "three_branch_windows",
+    "ring_windows",
+    "WindowResult",
+    "POSITIONS",
     "zrp_fugacities",
     "zrp_densities",
+    "zrp_log_partition",
+    "zrp_amplitudes",
+    "zrp_chemical_potentials",
     "sinusoidal_eta",
     "random_eta",
     "simulate_ring",

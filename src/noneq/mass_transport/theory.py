@@ -4,6 +4,8 @@
 * :func:`flux_theory` -- mass flux through a link for ``v = 1``, eq. (11);
 * :func:`three_branch_theory` -- flux balance in the three branches, eqs. (17), (18);
 * :func:`alpha_theory` -- shift between the branches' chemical potentials, eqs. (32)-(35);
+* :func:`g_conservation_baseline` -- ``g_nu / rho_nu**2`` of a factorised law with the
+  total mass fixed, the baseline of eq. (14) for a subsystem of ``ell`` sites;
 * :func:`zrp_fugacities` -- exact fugacities of the zero range process, eqs. (20)-(23);
 * :func:`zrp_densities` -- site densities of the zero range process, eq. (19).
 
@@ -24,7 +26,15 @@ from .. import validate
 from .graphs import BRANCHES, three_branch_graph
 from .results import ThreeBranchTheory
 
-__all__ = ["lambda_ring", "flux_theory", "alpha_theory", "three_branch_theory", "zrp_fugacities", "zrp_densities"]
+__all__ = [
+    "lambda_ring",
+    "flux_theory",
+    "alpha_theory",
+    "three_branch_theory",
+    "g_conservation_baseline",
+    "zrp_fugacities",
+    "zrp_densities",
+]
 
 
 # --------------------------------------------------------------------------- local relations
@@ -215,6 +225,88 @@ def three_branch_theory(rho, gamma_B=0.5, gamma_C=0.5, eta=1.0, kappa=(1 / 3, 1 
     lam = {b: (_local_lambda(dens[b], eta) if dens[b] > 0 else np.inf) for b in BRANCHES}
     flux = {b: _bulk_flux(dens[b], eta) for b in BRANCHES}
     return ThreeBranchTheory(density=dens, lam=lam, flux=flux)
+
+
+def g_conservation_baseline(ell, rho_nu, sizes, densities, eta=1.0):
+    """``g_nu / rho_nu**2`` of a factorised law at fixed total mass: ``1 - ell rho_nu**2 / S``.
+
+    The baseline against which the variance function of eq. (14), measured on a
+    subsystem of ``ell`` sites of a part ``nu`` of the system, is to be compared
+    when the total mass is conserved and the parts have different densities.
+
+    Derivation. Take independent site masses with the local factorised law of
+    density ``rho_i`` (``f = m**(eta - 1)``: a Gamma law of shape ``eta``, variance
+    ``rho_i**2 / eta``; eq. 3 without the constraint). Let ``X = M_w`` be the mass of
+    the window and ``T`` the total mass. Conditioning on ``T = M`` (the conserved
+    mass) removes from ``Var(X)`` the part correlated with ``T``; for sums of many
+    independent terms ``(X, T)`` is jointly Gaussian to leading order, so
+
+    ``Var(X | T) = Var(X) - Cov(X, T)**2 / Var(T)``,
+
+    with ``Var(X) = Cov(X, T) = ell rho_nu**2 / eta`` (the window is part of the
+    total) and ``Var(T) = S / eta``, ``S = sum_mu N_mu rho_mu**2``. Dividing by
+    ``ell rho_nu**2 / eta``:
+
+    ``g_nu / (rho_nu**2 / eta) = 1 - ell rho_nu**2 / S``.
+
+    For one homogeneous part this is ``1 - ell / N``; the exact Dirichlet value
+    ``(1 - ell / N) N eta / (N eta + 1)`` differs by ``O(1 / N)``. For the three
+    branches with ``N_A = N_B = N_C = N_b`` and the flux-balance densities
+    ``rho_A**2 = 2 rho_B**2 = 2 rho_C**2`` (eq. 17): ``S = 4 N_b rho_B**2``, so
+    ``g_A / rho_A**2 = 1 - ell / (2 N_b)`` and ``g_B / rho_B**2 = 1 - ell / (4 N_b)``:
+    the whole of branch A has ``g_A = rho_A**2 / 2`` from conservation alone.
+
+    Parameters
+    ----------
+    ell : int or array
+        Size of the subsystem, in [0, N_nu] (sites).
+    rho_nu : float or array
+        Density of the subsystem's part (or of the subsystem itself, which absorbs a
+        density gradient along the part), > 0; broadcast against ``ell``.
+    sizes : sequence of float
+        Sites ``N_mu`` of every part of the system (the part ``nu`` included), >= 0.
+    densities : sequence of float
+        Densities ``rho_mu`` of the parts, >= 0, same length as ``sizes``.
+    eta : float
+        Exponent of ``f(m) = m**(eta - 1)``, > 0; the ratio returned is
+        ``g_nu / (rho_nu**2 / eta)``, which does not depend on it.
+
+    Returns
+    -------
+    float or ndarray
+        ``1 - ell rho_nu**2 / sum_mu N_mu rho_mu**2``, shape of ``ell`` and ``rho_nu``
+        broadcast together.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range or ``ell rho_nu**2`` exceeds the sum.
+
+    Examples
+    --------
+    >>> round(g_conservation_baseline(100, 2 ** 0.5, [100, 100, 100], [2 ** 0.5, 1, 1]), 12)
+    0.5
+    >>> g_conservation_baseline(100, 1.0, [100, 100, 100], [2 ** 0.5, 1, 1])
+    0.75
+    """
+    rho_a = np.asarray(rho_nu, dtype=np.float64)
+    if rho_a.size == 0 or not np.all(np.isfinite(rho_a)) or np.any(rho_a <= 0):
+        raise ValueError(f"rho_nu must be positive and finite, got {rho_nu!r}")
+    N = validate.array("sizes", sizes, lo=0.0)
+    r = validate.array("densities", densities, lo=0.0)
+    if N.shape != r.shape:
+        raise ValueError(f"sizes and densities must have the same length, got {N.size} and {r.size}")
+    validate.real("eta", eta, 0.0, lo_open=True)
+    ell_a = np.asarray(ell, dtype=np.float64)
+    if not np.all(np.isfinite(ell_a)) or np.any(ell_a < 0):
+        raise ValueError(f"ell must be >= 0, got {ell!r}")
+    S = float(np.sum(N * r ** 2))
+    frac = ell_a * rho_a ** 2 / S if S > 0 else np.full(np.broadcast(ell_a, rho_a).shape, np.inf)
+    if np.any(frac > 1.0 + 1e-12):
+        raise ValueError("ell * rho_nu**2 exceeds sum(sizes * densities**2): the window "
+                         "must lie inside the system")
+    out = 1.0 - frac
+    return float(out) if np.ndim(out) == 0 else out
 
 
 # --------------------------------------------------------------------------- zero range process

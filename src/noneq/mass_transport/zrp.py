@@ -1,0 +1,251 @@
+"""Global and local chemical potentials of the zero range process, exactly (Sec. 3.4).
+
+The stationary law of the zero range process (``f = 1``) on the three-branch graph is
+factorised (eq. 19) with the fugacities of eq. (20). Splitting the system into branch A
+(both branching points included) and branches B + C,
+
+``P(M_A = m) = Z_A(m) Z_BC(M - m) / Z(M)``,
+
+with ``Z_X(m)`` the coefficient of ``s**m`` in ``prod_{i in X} 1 / (1 - z_i s)``. The
+global chemical potentials of eq. (24), ``lambda_X = d ln Z_X / d M_X``, are equal at
+the most probable split, while the local ones, ``ln((1 + rho) / rho)`` of a geometric
+bulk site, differ by ``ln(z_A / z_B)`` (eqs. 25-26).
+
+* :func:`zrp_log_partition` -- ``ln Z(m)``, ``m = 0..M``, for any set of fugacities;
+* :func:`zrp_amplitudes` -- the amplitudes ``z_nu`` and ``K_nu`` of eq. (23) and the
+  branch currents; ``z_A / z_B = J_A / J_B`` at every size;
+* :func:`zrp_chemical_potentials` -- the split distribution, the global and the local
+  chemical potentials.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import validate
+from .graphs import BRANCHES
+from .theory import _zrp_lambda, zrp_densities, zrp_fugacities
+
+__all__ = ["zrp_log_partition", "zrp_amplitudes", "zrp_chemical_potentials"]
+
+
+def zrp_log_partition(z, M):
+    """``ln Z(m)`` for ``m = 0..M``: canonical partition functions of the ZRP with ``f = 1``.
+
+    ``Z(m) = sum over {n_i >= 0, sum n_i = m} of prod_i z_i**n_i`` (eq. 19 without the
+    normalisation), the coefficient of ``s**m`` in ``prod_i 1 / (1 - z_i s)``. Computed
+    without overflow: with ``w_i = x z_i`` and ``x`` chosen so that the grand-canonical
+    mean of the total is ``M / 2`` or more, ``Z(m) x**m prod_i (1 - w_i)`` is the
+    probability of the total ``m`` in the grand-canonical law (at most 1), built site by
+    site by the recursion ``c_new[m] = c[m] + w c_new[m - 1]`` (times ``1 - w``).
+
+    Parameters
+    ----------
+    z : array
+        Fugacities, > 0.
+    M : int
+        Largest total, >= 0.
+
+    Returns
+    -------
+    ndarray (M + 1,)
+        ``ln Z(m)``; ``-inf`` where the probability underflows (far from ``M``).
+
+    Raises
+    ------
+    ValueError
+        If ``z`` or ``M`` is outside its range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.exp(zrp_log_partition([1.0, 2.0], 2)).round(12).tolist()  # 1, 1+2, 1+2+4
+    [1.0, 3.0, 7.0]
+    """
+    from scipy.signal import lfilter
+
+    z = validate.array("z", z, lo=0.0, lo_open=True)
+    M = validate.integer("M", M, 0)
+    zmax = float(z.max())
+    if M == 0:
+        return np.zeros(1)
+    # the tilt: grand-canonical mean total = M (a bisection on a monotone function)
+    lo, hi = 0.0, 1.0 / zmax
+    for _ in range(200):
+        x = 0.5 * (lo + hi)
+        w = x * z
+        if np.sum(w / (1.0 - w)) < M:
+            lo = x
+        else:
+            hi = x
+    x = lo
+    w = x * z
+    c = np.zeros(M + 1)
+    c[0] = 1.0
+    for wi in w:
+        c = (1.0 - wi) * lfilter([1.0], [1.0, -wi], c)
+    with np.errstate(divide="ignore"):
+        logc = np.log(c)
+    return logc - np.arange(M + 1) * math.log(x) - np.sum(np.log1p(-w))
+
+
+def zrp_amplitudes(n_A, n_B, n_C, p, q=None, gamma_B=1.0, gamma_C=1.0):
+    """Amplitudes ``z_nu``, ``K_nu`` of eq. (23) and the currents of the three branches.
+
+    Along a branch, eq. (21) makes ``p z_j - q z_{j+1}`` the same on every link: it is
+    the current ``J_nu`` per unit of ``Z(M - 1) / Z(M)`` (a particle leaves site ``j``
+    forwards at rate ``p`` when ``n_j > 0``, ``P(n_j > 0) = z_j Z(M - 1) / Z(M)``).
+    Inserting eq. (23), ``z_j = z_nu [1 + K_nu (q/p)**(N_nu - j)]``, gives
+    ``p z_j - q z_{j+1} = (p - q) z_nu``: the amplitude is the current divided by
+    ``p - q``, so ``z_A / z_B = J_A / J_B`` exactly, at every size. With
+    ``J_A = J_B + J_C`` (conservation at the branching points) and ``J_B = J_C`` (equal
+    branches B and C) the ratio is exactly 2; the mid-branch value of ``z_j`` only
+    tends to it (eq. 22).
+
+    Parameters
+    ----------
+    n_A : int
+        Interior sites of A, >= 0.
+    n_B, n_C : int
+        Sites of B and C, >= 1.
+    p : float
+        Forward weight in [0, 1].
+    q : float, optional
+        Backward weight in [0, 1] (default ``1 - p``), ``q != p``.
+    gamma_B, gamma_C : float
+        Branching weights, >= 0, not both zero.
+
+    Returns
+    -------
+    dict
+        "z": branch -> amplitude ``z_nu`` (normalised so that ``z_B = 1``),
+        "K": branch -> ``K_nu`` (``j`` counted along the branch, the last site of
+        the branch in the direction of the flow at ``j = N_nu``; A includes both
+        branching points), "J": branch -> current ``p z_j - q z_{j+1}`` along the
+        branch, "fugacities": the site fugacities (same normalisation).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range or ``p == q`` (no bias: eq. 23 has a
+        double root).
+
+    Examples
+    --------
+    >>> a = zrp_amplitudes(3, 3, 3, 0.75)
+    >>> round(a["z"]["A"] / a["z"]["B"], 12), round(a["J"]["A"] / a["J"]["B"], 12)
+    (2.0, 2.0)
+    """
+    p = validate.real("p", p, 0.0, 1.0)
+    q = 1.0 - p if q is None else validate.real("q", q, 0.0, 1.0)
+    if abs(p - q) < 1e-12:
+        raise ValueError("p and q must differ (the amplitudes of eq. 23 need a bias)")
+    z = zrp_fugacities(n_A, n_B, n_C, p, q, gamma_B, gamma_C)
+    J = {b: float(p * z[b][0] - q * z[b][1]) if len(z[b]) > 1 else math.nan for b in BRANCHES}
+    for b, gam in (("B", gamma_B), ("C", gamma_C)):
+        if len(z[b]) == 1:  # one-site branch: the current on the link from the split node
+            J[b] = float(gam * p * z["A"][-1] - q * z[b][0])
+    amp = {b: J[b] / (p - q) for b in BRANCHES}
+    norm = amp["B"]
+    amp = {b: float(amp[b] / norm) for b in BRANCHES}
+    J = {b: float(J[b] / norm) for b in BRANCHES}
+    fug = {b: z[b] / norm for b in BRANCHES}
+    K = {b: float(fug[b][-1] / amp[b] - 1.0) for b in BRANCHES}
+    return {"z": amp, "K": K, "J": J, "fugacities": fug}
+
+
+def zrp_chemical_potentials(n_A, n_B, n_C, M, p, q=None, gamma_B=1.0, gamma_C=1.0):
+    """Global (eq. 24) and local (eqs. 27-28) chemical potentials of the ZRP, exactly.
+
+    The system is split into A (``n_A + 2`` sites, both branching points) and B + C.
+    ``P(M_A = m) = Z_A(m) Z_BC(M - m) / Z(M)`` (eq. 19 summed over the configurations
+    with ``M_A = m``) is computed exactly from :func:`zrp_log_partition`, with the
+    fugacities normalised so that the amplitude of B is 1 (:func:`zrp_amplitudes`).
+    The global chemical potentials ``lambda_X = d ln Z_X / d M_X`` are the
+    differences ``ln Z_X(m + 1) - ln Z_X(m)``, placed at ``m + 1/2``; ``ln P(m + 1) -
+    ln P(m) = lambda_A(m + 1/2) - lambda_BC(M - m - 1/2)``, so the most probable split
+    is where the two cross. Both are interpolated linearly to that crossing. The
+    local chemical potentials are ``ln((1 + rho_nu) / rho_nu)`` of the exact fixed-M
+    mean density of the middle half of each branch (as measured by the simulations).
+
+    Parameters
+    ----------
+    n_A : int
+        Interior sites of A, >= 0.
+    n_B, n_C : int
+        Sites of B and C, >= 1.
+    M : int
+        Particles, >= 2.
+    p : float
+        Forward weight in [0, 1].
+    q : float, optional
+        Backward weight in [0, 1] (default ``1 - p``), ``q != p``.
+    gamma_B, gamma_C : float
+        Branching weights, >= 0, not both zero.
+
+    Returns
+    -------
+    dict
+        "P": ``P(M_A = m)``, ``m = 0..M``; "m_star": most probable ``M_A`` (int);
+        "m_cross": the crossing (real); "lam_A", "lam_BC": global chemical potentials
+        at the crossing; "lam_A_step", "lam_BC_step": their change per particle
+        there (the resolution of a discrete split); "lam_local": branch -> local
+        chemical potential; "density": branch -> bulk density; "ln_zA_zB":
+        ``ln`` of the amplitude ratio; "x": the grand-canonical fugacity of the
+        whole system (``-ln x`` is the grand-canonical global chemical potential).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range.
+
+    Examples
+    --------
+    >>> r = zrp_chemical_potentials(10, 10, 10, 16, 0.75)
+    >>> abs(r["lam_A"] - r["lam_BC"]) < 1e-12
+    True
+    """
+    M = validate.integer("M", M, 2)
+    amp = zrp_amplitudes(n_A, n_B, n_C, p, q, gamma_B, gamma_C)
+    fug = amp["fugacities"]
+    zA = fug["A"]
+    zBC = np.concatenate([fug["B"], fug["C"]])
+    lZA = zrp_log_partition(zA, M)
+    lZBC = zrp_log_partition(zBC, M)
+    m = np.arange(M + 1)
+    logP = lZA + lZBC[M - m]
+    logP -= logP.max()
+    P = np.exp(logP)
+    P /= P.sum()
+    m_star = int(np.argmax(P))
+    # lambda_A at m + 1/2 and lambda_BC at M - m - 1/2, for m = 0..M-1
+    with np.errstate(invalid="ignore"):
+        lamA = np.diff(lZA)
+        lamBC_rev = np.diff(lZBC)[::-1]  # lambda_BC(M - m - 1/2) for m = 0..M-1
+    d = lamA - lamBC_rev  # ln P(m+1) - ln P(m), decreasing in m
+    ok = np.isfinite(d)
+    k = int(np.nonzero(ok & (d <= 0))[0][0]) if np.any(ok & (d <= 0)) else M - 1
+    if k == 0:
+        k = 1
+    # crossing between the half-integers k - 1/2 and k + 1/2
+    t = d[k - 1] / (d[k - 1] - d[k]) if d[k - 1] != d[k] else 0.5
+    m_cross = (k - 0.5) + t
+    lam_A = lamA[k - 1] + t * (lamA[k] - lamA[k - 1])
+    lam_BC = lamBC_rev[k - 1] + t * (lamBC_rev[k] - lamBC_rev[k - 1])
+    sites = np.concatenate([fug[b] for b in BRANCHES])
+    dens_all, x = zrp_densities(sites, M, canonical=True)
+    off = {"A": 0, "B": len(fug["A"]), "C": len(fug["A"]) + len(fug["B"])}
+    density, lam_local = {}, {}
+    for b in BRANCHES:
+        nb = len(fug[b])
+        d_b = dens_all[off[b]: off[b] + nb]
+        bulk = d_b[nb // 4: nb - nb // 4] if nb >= 4 else d_b
+        density[b] = float(bulk.mean())
+        lam_local[b] = float(_zrp_lambda(density[b]))
+    return {"P": P, "m_star": m_star, "m_cross": float(m_cross), "lam_A": float(lam_A),
+            "lam_BC": float(lam_BC), "lam_A_step": float(lamA[k] - lamA[k - 1]),
+            "lam_BC_step": float(lamBC_rev[k] - lamBC_rev[k - 1]), "lam_local": lam_local,
+            "density": density, "ln_zA_zB": float(math.log(amp["z"]["A"] / amp["z"]["B"])),
+            "x": float(x)}
