@@ -276,7 +276,8 @@ _FIGURES_JS = """() => {
     const fig = img.closest('figure');
     const cap = fig ? fig.querySelector('figcaption') : null;
     const number = cap ? cap.querySelector('.caption-number') : null;
-    out.push({numbered: number ? number.innerText.trim() : '',src: (img.getAttribute('src') || '').slice(0, 60), width: r.width, height: r.height,
+    out.push({numbered: number ? number.innerText.trim() : '',
+              src: (img.getAttribute('src') || '').slice(0, 60), width: r.width, height: r.height,
               natural: img.naturalWidth, spread: spread, figure: fig ? fig.id : null,
               caption: cap ? cap.innerText.trim() : '', alt: img.getAttribute('alt') || ''});
   }
