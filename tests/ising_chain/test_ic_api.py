@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from noneq import ising_chain as ic
-from noneq import ising_chain_plots as icp
 
 # the public names of the single-module version, with their parameters
 OLD_SIGNATURES = {
@@ -63,20 +62,6 @@ def test_every_exported_name_exists_and_constants():
     assert "A0" in dir(ic)
     with pytest.raises(AttributeError):
         ic.not_a_name  # noqa: B018
-
-
-def test_plots_module_still_draws():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    c, p = ic.entropy_production_distribution(4, 2, 1.0, 2.0)
-    limits = icp.entropy_production_limits({2.0: (c, p)})
-    fig = plt.figure()
-    icp.draw_entropy_production_panels(fig, 2.0, (c, p, 4, 2), limits)
-    assert len(fig.axes) == 3
-    plt.close(fig)
 
 
 def test_dict_style_results(exact_law_m6):
