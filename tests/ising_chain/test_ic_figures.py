@@ -51,3 +51,18 @@ def test_every_figure_resolves_at_every_scale():
         for sc in ("ci", "book", "paper"):
             r = st.at(sc)
             assert not any(isinstance(getattr(r, f.name), Scaled) for f in dataclasses.fields(r)), (name, sc)
+
+
+def test_notebooks_read_the_settings_objects():
+    # the chapter's sizes come from these objects only (no scale-dependent literal in a notebook)
+    import json
+    from pathlib import Path
+
+    book = Path(__file__).resolve().parents[2] / "book" / "ising_chain"
+    code = ""
+    for nb in sorted(book.glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        code += "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "pick(" not in code
+    for name in ("CURRENTS", "FIG3", "FIG5", "FIG6", "EFFICIENCY"):
+        assert f"ic.{name}.at()" in code, name

@@ -37,6 +37,20 @@ def test_fermi_function_shared_by_probabilities_and_power():
     np.testing.assert_allclose(fermi(z), 1.0 / (1.0 + np.exp(z)), rtol=1e-14)
 
 
+def test_fermi_difference_keeps_relative_accuracy():
+    # against fermi(x2) - fermi(x1) for separated values, and against 50-digit decimals for close ones
+    from decimal import Decimal, getcontext
+
+    from noneq.ising_chain.theory import fermi_difference
+
+    x1, x2 = np.array([3.0, -2.0, 0.5 + 0.1j]), np.array([-1.0, 4.0, 2.0 - 0.3j])
+    np.testing.assert_allclose(fermi_difference(x2, x1), fermi(x2) - fermi(x1), rtol=1e-14)
+    getcontext().prec = 50
+    a, b = 2.4, 2.4 + 3e-5
+    ref = 1 / (1 + Decimal(b).exp()) - 1 / (1 + Decimal(a).exp())
+    assert abs(float(fermi_difference(b, a)) / float(ref) - 1) < 1e-14
+
+
 def test_temperature_profile_and_conductivity():
     T1, T2, eps = 1.0, 2.0, 2.0
     x = np.linspace(0, 1, 11)

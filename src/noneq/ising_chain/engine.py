@@ -21,7 +21,7 @@ import numpy as np
 from noneq import validate
 
 from .results import EfficiencySeries
-from .theory import fermi
+from .theory import fermi_difference
 
 __all__ = [
     "power",
@@ -102,7 +102,7 @@ def power(x1, x2, eta_C):
     eta_C = validate.real("eta_C", eta_C, 0.0, 1.0, hi_open=True)
     x1 = _affinity("x1", x1)
     x2 = _affinity("x2", x2)
-    return (x2 - (1 - eta_C) * x1) * (fermi(x2) - fermi(x1))
+    return (x2 - (1 - eta_C) * x1) * fermi_difference(x2, x1)
 
 
 def efficiency(x1, x2, eta_C):
@@ -135,7 +135,7 @@ def efficiency(x1, x2, eta_C):
 def _grad_hess(x1, x2, c):
     # c = 1 - eta_C; P = (x2 - c x1)(f(x2) - f(x1))
     d = x2 - c * x1
-    df = fermi(x2) - fermi(x1)
+    df = fermi_difference(x2, x1)
     g1 = -c * df - d * _fp(x1)
     g2 = df + d * _fp(x2)
     h11 = 2 * c * _fp(x1) - d * _fpp(x1)

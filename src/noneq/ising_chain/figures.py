@@ -3,10 +3,11 @@
 Each object holds the paper's parameters; sizes that depend on the scale are
 :class:`Scaled` triples, and ``FIG3.at("paper")`` (or ``FIG3.at()`` for the scale
 of ``NONEQ_SCALE``) returns the same object with every size resolved. The
-command line (``python -m noneq.ising_chain fig3 --scale ci``) runs exactly these.
+chapter's notebooks (``FIG3 = ic.FIG3.at()``), the command line
+(``python -m noneq.ising_chain fig3 --scale ci``) and the tests all read these.
 
-Values come from the notebooks' ``pick(...)`` calls and from the former command
-line. Where they disagreed:
+Values come from the notebooks' former ``pick(...)`` calls and from the former
+command line. Where they disagreed:
 
 * Fig. 3 at the ci scale: the notebook ran ``t = 4`` MCS and ``2 x 10^5`` runs per
   T2, the command line ``t = 10`` and ``10^5``. The notebook's values are kept (the

@@ -41,6 +41,18 @@ def fermi(x):
     return 0.5 * (1.0 - np.tanh(0.5 * np.asarray(x)))
 
 
+def fermi_difference(x2, x1):
+    """``f(x2) - f(x1)`` of :func:`fermi` without cancellation: ``sinh((x1-x2)/2) / (2 cosh(x1/2) cosh(x2/2))``.
+
+    The identity ``tanh a - tanh b = sinh(a - b)/(cosh a cosh b)`` keeps full
+    relative accuracy when ``x1`` and ``x2`` are close (the engine near
+    ``η_C = 0``, eqs. 52-54); real or complex arguments.
+    """
+    x1 = np.asarray(x1)
+    x2 = np.asarray(x2)
+    return 0.5 * np.sinh(0.5 * (x1 - x2)) / (np.cosh(0.5 * x1) * np.cosh(0.5 * x2))
+
+
 def ssep_rates(p1, p2):
     """Rates ``(α, γ, β, δ) = (p1, 1 - p1, 1 - p2, p2)`` of eq. (4) with λ = 1."""
     return p1, 1.0 - p1, 1.0 - p2, p2
