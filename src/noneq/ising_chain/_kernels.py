@@ -1,6 +1,6 @@
 """Compiled kernels of the entropy-production computations: exact propagation and Monte Carlo.
 
-Both families of kernels evaluate ΔS of one run with the same inlined formula
+Both families of kernels evaluate ΔS of one run with the same compiled formula
 (:func:`_delta_s`) and put it in a bin with the same rule (:func:`_bin_index`),
 so the exact law (:mod:`~noneq.ising_chain.exact`) and the sampler
 (:mod:`~noneq.ising_chain.montecarlo`) cannot drift apart. Link configurations
@@ -23,19 +23,19 @@ from noneq.rng import xoshiro_state as _seed_state
 # ----------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _delta_s(n1, n2, lp0, lpt, c1, c2):
     """``ΔS = -Q1/T1 - Q2/T2 + ln P(τ0) - ln P(τt)`` with ``Q_i = ε n_i``, ``c_i = ε/T_i`` (eq. 19, Sec. IV)."""
     return -(c1 * n1 + c2 * n2) + (lp0 - lpt)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bin_index(ds, invw, nb):
     """Index of the bin ``[c - w/2, c + w/2)``, ``c = k w``, on the grid ``k = -nb..nb`` (``invw = 1/w``)."""
     return int(math.floor(ds * invw + 0.5)) + nb
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _popcount(x):
     """Number of particles of the configuration ``x``."""
     c = 0
