@@ -115,8 +115,11 @@ def run_same_uniforms(tau, ntrials, state, M, p1, p2):
     return tau_from_spins(s), n1, n2
 
 
-def mc_kernel_reference(M, ntrials, p1, p2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, states):
-    """Histogram and (n1, n2, n1², n2²) sums per chunk, from the given initial generator states."""
+def mc_kernel_reference(M, ntrials, p1, p2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, states, final=None):
+    """Histogram and (n1, n2, n1², n2²) sums per chunk, from the given initial generator states.
+
+    ``final``, if a list, receives the generator state of each chunk after its runs.
+    """
     S = len(alias_p)
     hist = np.zeros((len(counts), 2 * nb + 1), dtype=np.int64)
     sums = np.zeros((len(counts), 4))
@@ -129,6 +132,8 @@ def mc_kernel_reference(M, ntrials, p1, p2, alias_p, alias_j, lnp, c1, c2, w, nb
             ds = -(c1 * n1 + c2 * n2) + (lnp[i0] - lnp[it])
             hist[c, int(math.floor(ds / w + 0.5)) + nb] += 1
             sums[c] += (n1, n2, n1 * n1, n2 * n2)
+        if final is not None:
+            final.append(st)
     return hist, sums
 
 

@@ -55,7 +55,9 @@ def test_histogram_and_value_kernels_match_numpy():
     np.testing.assert_allclose(v_k, vals[nz], rtol=1e-14, atol=1e-14)
     np.testing.assert_allclose(p_k, probs[nz], rtol=1e-14)
     nb = half_bins(M, t, T1, T2, eps, lnp, w)
-    hist = _exact_hist(K, ptau, lnp, c1, c2, R, w, nb)
+    hist = np.zeros(2 * nb + 1)
+    _exact_hist(K, ptau, lnp, c1, c2, R, w, nb, 0, 3, hist)   # in two pieces of initial states
+    _exact_hist(K, ptau, lnp, c1, c2, R, w, nb, 3, K.shape[0], hist)
     ref = np.bincount(np.floor(vals[nz] / w + 0.5).astype(int) + nb, weights=probs[nz], minlength=2 * nb + 1)
     np.testing.assert_allclose(hist, ref, rtol=1e-12, atol=1e-16)
 

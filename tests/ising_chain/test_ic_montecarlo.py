@@ -10,7 +10,7 @@ from scipy.stats import chi2
 from noneq import ising_chain as ic
 from noneq.ising_chain import montecarlo
 from noneq.ising_chain._common import bath_coefficients, half_bins, log_p
-from noneq.ising_chain._kernels import _mc_kernel, _run, _tables
+from noneq.ising_chain._kernels import _initial_states, _mc_kernel, _run, _tables
 from noneq.ising_chain.mpa import mpa_tau
 from noneq.rng import spawn_seeds, xoshiro_state
 
@@ -69,11 +69,25 @@ def test_sampler_kernel_matches_rule_with_same_uniforms():
     c1, c2 = bath_coefficients(T1, T2, eps)
     seeds = spawn_seeds(3, 8)
     counts = montecarlo.split(50, 8)
-    hist, sums = _mc_kernel(M - 1, M, M * t, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, seeds)
+    args = (M - 1, M, M * t, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb)
+    kstates = _initial_states(seeds)
+    hist, sums = np.zeros((8, 2 * nb + 1), dtype=np.int64), np.zeros((8, 4))
+    _mc_kernel(*args, counts, kstates, hist, sums)
     states = [xoshiro_state(s) for s in seeds]
-    ref_hist, ref_sums = mc_kernel_reference(M, M * t, p1, p2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, states)
+    final = []
+    ref_hist, ref_sums = mc_kernel_reference(M, M * t, p1, p2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, states,
+                                             final)
     np.testing.assert_array_equal(hist, ref_hist)
     np.testing.assert_array_equal(sums, ref_sums)
+    # the streams' states are advanced in place: two calls of 2/5 + 3/5 of the runs are the one call
+    kstates = _initial_states(seeds)
+    first = counts * 2 // 5
+    h2, s2 = np.zeros_like(hist), np.zeros_like(sums)
+    _mc_kernel(*args, first, kstates, h2, s2)
+    _mc_kernel(*args, counts - first, kstates, h2, s2)
+    np.testing.assert_array_equal(h2, hist)
+    np.testing.assert_array_equal(s2, sums)
+    assert [[int(x) for x in row] for row in kstates] == final
 
 
 def test_one_trial_frequencies_chi2():

@@ -50,20 +50,28 @@ def _popcount(x):
 # ----------------------------------------------------------------------------
 
 
-@njit(cache=True, parallel=True)
 def _exact_kernel(L, M, ntrials, p1, p2, R):
-    """K[τ0, τt, n1 + R]: probability to end in τt with n1 quanta taken from B1.
+    """K[τ0, τt, n1 + R] for every initial state in one call (see :func:`_exact_rows`)."""
+    S = 1 << L
+    K = np.zeros((S, S, 2 * R + 1))
+    _exact_rows(K, 0, S, L, M, ntrials, p1, p2, R)
+    return K
+
+
+@njit(cache=True, parallel=True)
+def _exact_rows(K, first, last, L, M, ntrials, p1, p2, R):
+    """Fill ``K[τ0, τt, n1 + R]`` for ``first <= τ0 < last``: probability to end in τt with n1 quanta from B1.
 
     One trial: B = (1/M)[Σ_inner swaps + B1 redraw + B2 redraw] A, written per
     target row; identity swaps (equal neighbours) are folded into a diagonal.
     Each row keeps the range [lo, hi] of counter values it can hold (the union of
     its sources' ranges), so only reachable (τ, n1) pairs are touched; the ranges
     stay inside |n1| <= ceil(k/2) after k trials (two successive quanta from B1
-    need a hop in between), which fixes the array width 2R + 1.
+    need a hop in between), which fixes the array width 2R + 1. The initial
+    states are independent, so the caller runs them in chunks of ``τ0``.
     """
     S = 1 << L
     W = 2 * R + 1
-    K = np.zeros((S, S, W))
     q1 = 1.0 - p1
     q2 = 1.0 - p2
     top = 1 << (L - 1)
@@ -83,7 +91,7 @@ def _exact_kernel(L, M, ntrials, p1, p2, R):
                 ident += 1
         nsrc[tau] = c
         diag[tau] = (ident + (p1 if tau & 1 else q1) + (p2 if tau & top else q2)) * invM
-    for t0 in prange(S):
+    for t0 in prange(first, last):
         A = np.zeros((S, W))
         B = np.zeros((S, W))
         alo = np.full(S, W, dtype=np.int64)
@@ -142,17 +150,15 @@ def _exact_kernel(L, M, ntrials, p1, p2, R):
         for tau in range(S):
             for n in range(alo[tau], ahi[tau] + 1):
                 K[t0, tau, n] = A[tau, n]
-    return K
 
 
 @njit(cache=True)
-def _exact_hist(K, ptau, lnp, c1, c2, R, w, nb):
-    """Histogram of ΔS on the grid ``k w``, ``k = -nb..nb``, from the joint law ``K`` and ``P(τ0)``."""
+def _exact_hist(K, ptau, lnp, c1, c2, R, w, nb, first, last, hist):
+    """Add to ``hist`` the law of ΔS on the grid ``k w``, ``k = -nb..nb``, from ``K[τ0]``, ``first <= τ0 < last``."""
     S = K.shape[0]
     W = K.shape[2]
     invw = 1.0 / w
-    hist = np.zeros(2 * nb + 1)
-    for t0 in range(S):
+    for t0 in range(first, last):
         pw = ptau[t0]
         N0 = _popcount(t0)
         for tt in range(S):
@@ -164,7 +170,6 @@ def _exact_hist(K, ptau, lnp, c1, c2, R, w, nb):
                 n1 = n - R
                 ds = _delta_s(n1, dN - n1, lnp[t0], lnp[tt], c1, c2)
                 hist[_bin_index(ds, invw, nb)] += pw * v
-    return hist
 
 
 @njit(cache=True)
@@ -251,28 +256,40 @@ def _run(tau, ntrials, s0, s1, s2, s3, Mu, rej, BM, TH, SH, BU, N0):
     return tau, n1, s0, s1, s2, s3
 
 
+@njit(cache=True)
+def _initial_states(seeds):
+    """xoshiro256** state of each stream (one row of 4 uint64 per seed)."""
+    out = np.empty((seeds.shape[0], 4), dtype=np.uint64)
+    for c in range(seeds.shape[0]):
+        out[c] = _seed_state(seeds[c])
+    return out
+
+
 @njit(cache=True, parallel=True)
-def _mc_kernel(L, M, ntrials, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, seeds):
-    """Histogram of ΔS per chunk and sums of n1, n2, n1², n2² per chunk."""
+def _mc_kernel(L, M, ntrials, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, states, hist, sums):
+    """``counts[c]`` runs on stream ``c``, added to its histogram of ΔS ``hist[c]`` and sums of n1, n2, n1², n2².
+
+    ``states[c]`` (xoshiro256**, from :func:`_initial_states`) is advanced in
+    place, so a stream's runs are the same whether it is called once or in
+    several chunks. Nothing is returned: a kernel that returns arrays can turn a
+    pending ``SIGINT`` into a ``SystemError`` while boxing them.
+    """
     nch = counts.shape[0]
-    hist = np.zeros((nch, 2 * nb + 1), dtype=np.int64)
-    sums = np.zeros((nch, 4))
     BM, TH, SH, BU, N0 = _tables(L, M, thr1, thr2)
     Mu = np.uint64(M)
     rej = np.uint64((2**32 - M) % M)
     S = alias_p.shape[0]
     invw = 1.0 / w
     for c in prange(nch):
-        st = _seed_state(seeds[c])
-        s0 = st[0]
-        s1 = st[1]
-        s2 = st[2]
-        s3 = st[3]
+        s0 = states[c, 0]
+        s1 = states[c, 1]
+        s2 = states[c, 2]
+        s3 = states[c, 3]
         h = hist[c]
-        sn1 = 0.0
-        sn2 = 0.0
-        sq1 = 0.0
-        sq2 = 0.0
+        sn1 = sums[c, 0]
+        sn2 = sums[c, 1]
+        sq1 = sums[c, 2]
+        sq2 = sums[c, 3]
         for _ in range(counts[c]):
             # initial state from P_st by Walker's alias method (two 53-bit uniforms)
             r, s0, s1, s2, s3 = _xoshiro(s0, s1, s2, s3)
@@ -294,4 +311,7 @@ def _mc_kernel(L, M, ntrials, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, 
         sums[c, 1] = sn2
         sums[c, 2] = sq1
         sums[c, 3] = sq2
-    return hist, sums
+        states[c, 0] = s0
+        states[c, 1] = s1
+        states[c, 2] = s2
+        states[c, 3] = s3

@@ -3,7 +3,7 @@
 Every kernel applies the one-site operators ``E^ = γX + βY`` (empty site) and
 ``D^ = αX + δY`` (occupied site) to a polynomial stored by its values at
 ``y = 1..n+1``. The action of ``aX + bY`` at one point is written once, in
-:func:`_hat`, and called by every kernel (LLVM inlines it).
+:func:`_hat`, and inlined into every kernel.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _hat(a, b, up, here, scale):
     """``((aX + bY) p)(y) / scale`` from ``up = (y+1) p(y+1)`` and ``here = y p(y)``.
 

@@ -18,6 +18,8 @@ import time
 import numpy as np
 
 from noneq import validate
+from noneq.memory import require
+from noneq.progress import Chunked
 
 from ._common import (
     M_MAX_ENERGY,
@@ -34,7 +36,7 @@ from ._common import (
     temps,
     trim,
 )
-from ._kernels import _delta_s, _exact_hist, _exact_kernel, _nonzero_values
+from ._kernels import _delta_s, _exact_hist, _exact_rows, _nonzero_values
 from ._mpa_kernels import _tau_to_spin
 from .mpa import mpa_particle_numbers, mpa_tau
 from .results import ExactEntropyProduction
@@ -153,6 +155,8 @@ def stationary_distribution(M, T1, T2, eps=2.0, method="mpa"):
     eps = coupling(eps)
     p1, p2 = insertion_probabilities(T1, T2, eps)
     if method == "mpa":
+        # the 2^M output, the 2^(M-1) link law and the two largest levels of the ansatz
+        require(8.0 * 2**M * 2.5, f"M = {M}", "the stationary distribution")
         return _tau_to_spin(mpa_tau(M - 1, p1, p2), M)
     if M > M_MAX_SOLVE:
         raise ValueError(f"M must be <= {M_MAX_SOLVE} for method='solve', got {M}")
@@ -185,6 +189,7 @@ def stationary_tau_distribution(M, T1, T2, eps=2.0, method="mpa"):
     T1, T2 = temps(T1, T2)
     p1, p2 = insertion_probabilities(T1, T2, eps)
     if method == "mpa":
+        require(8.0 * 2 ** (M - 1) * 2.5, f"M = {M}", "the stationary distribution")
         return mpa_tau(M - 1, p1, p2)
     ps = stationary_distribution(M, T1, T2, eps, method="solve")
     L = M - 1
@@ -238,12 +243,32 @@ def energy_distribution(M, T1, T2, eps=2.0):
 # ----------------------------------------------------------------------------
 
 
+#: Work (array entries times trials) above which the exact propagation shows a progress bar (~2 s).
+_EXACT_BAR_WORK = 1e9
+
+
 def exact_joint(M, t, T1, T2, eps):
-    """Joint law ``K[τ0, τt, n1 + R]`` after ``t`` MCS, ``P_st(τ)`` and the offset ``R``."""
+    """Joint law ``K[τ0, τt, n1 + R]`` after ``t`` MCS, ``P_st(τ)`` and the offset ``R``.
+
+    The ``2^(M-1)`` initial states are propagated in chunks of well under a
+    second (:class:`noneq.progress.Chunked`), so that ``SIGINT`` stops the call;
+    the memory of ``K`` is checked first (:func:`noneq.memory.require`).
+    """
+    import numba
+
     p1, p2 = insertion_probabilities(T1, T2, eps)
-    ptau = mpa_tau(M - 1, p1, p2)
     R = n1_bound(M, t)
-    K = _exact_kernel(M - 1, M, M * t, p1, p2, R)
+    S, W = 1 << (M - 1), 2 * R + 1
+    # K, and two (S, W) work arrays per thread
+    require(8.0 * S * W * (S + 2 * numba.get_num_threads()), f"M = {M}, t = {t}",
+            "the joint law of (initial state, final state, heat quanta)")
+    ptau = mpa_tau(M - 1, p1, p2)
+    K = np.zeros((S, S, W))
+    show = None if float(S) * S * W * M * t > _EXACT_BAR_WORK else False
+    first = 0
+    for n in Chunked(S, first=2, progress=show, desc=f"exact P(dS) M={M} t={t}", unit="state"):
+        _exact_rows(K, first, first + n, M - 1, M, M * t, p1, p2, R)
+        first += n
     return K, ptau, R
 
 
@@ -251,11 +276,18 @@ def _histogram(K, ptau, R, M, t, T1, T2, eps, w):
     lnp = log_p(ptau)
     nb = half_bins(M, t, T1, T2, eps, lnp, w)
     c1, c2 = bath_coefficients(T1, T2, eps)
-    hist = _exact_hist(K, ptau, lnp, c1, c2, R, w, nb)
+    require(8.0 * (2 * nb + 1), f"t = {t}, bin_width = {w}", "the histogram of ΔS")
+    hist = np.zeros(2 * nb + 1)
+    first = 0
+    for n in Chunked(K.shape[0], first=8, progress=False):
+        _exact_hist(K, ptau, lnp, c1, c2, R, w, nb, first, first + n, hist)
+        first += n
     return trim(w * np.arange(-nb, nb + 1), hist / hist.sum())
 
 
 def _group_atoms(K, ptau, R, T1, T2, eps, decimals):
+    # values and probabilities of every non-zero entry, then their sorted copies
+    require(32.0 * np.count_nonzero(K), "M and t", "the distinct values of ΔS")
     c1, c2 = bath_coefficients(T1, T2, eps)
     vals, probs = _nonzero_values(K, ptau, log_p(ptau), c1, c2, R)
     order = np.argsort(vals, kind="stable")

@@ -3,6 +3,12 @@
 The compiled kernels are in :mod:`noneq.ising_chain._kernels`; this module draws
 the seeds, builds the tables the kernels read (alias table of ``P_st``, 32-bit
 heat-bath thresholds) and sums the chunks.
+
+The runs are spread over ``N_CHUNKS`` random streams per block of ``10^7`` runs;
+each stream keeps its generator state between kernel calls, and the calls are
+chunks of about a quarter of a second (:class:`noneq.progress.Chunked`), so a
+``SIGINT`` stops :func:`simulate` within about a second and the numbers do not
+depend on where the chunk boundaries fall.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ import time
 import numpy as np
 
 from noneq import validate
-from noneq.progress import progress as _progress_bar
+from noneq.memory import require
+from noneq.progress import Chunked
 from noneq.rng import spawn_seeds
 
 from ._common import M_MAX_MC, N_CHUNKS, bath_coefficients, check_run, half_bins, log_p, trim
-from ._kernels import _mc_kernel
+from ._kernels import _initial_states, _mc_kernel
 from .mpa import mpa_tau
 from .results import SimulationResult
 from .theory import insertion_probabilities
@@ -99,8 +106,8 @@ def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, sho
     show_progress : bool, optional
         Old spelling of ``progress``.
     progress : bool, optional
-        Progress bar over blocks of ``10^7`` runs: None follows ``NONEQ_PROGRESS``,
-        True/False force it on/off.
+        Progress bar (runs done, rate, remaining time): None follows
+        ``NONEQ_PROGRESS``, True/False force it on/off.
 
     Returns
     -------
@@ -130,28 +137,46 @@ def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, sho
     bar = _resolve_progress(progress, show_progress)
     p1, p2 = insertion_probabilities(T1, T2, eps)
     L = M - 1
+    # P_st, its logarithm and its alias table (built with Python lists: ~80 bytes per state)
+    require(80.0 * 2**L, f"M = {M}", "the stationary law and its alias table")
     ptau = mpa_tau(L, p1, p2)
     lnp = log_p(ptau)
-    alias_p, alias_j = alias_table(ptau)
     nb = half_bins(M, t, T1, T2, eps, lnp, w)
+    # the ΔS grid: one row per stream, and their sum
+    require(8.0 * (N_CHUNKS + 2) * (2 * nb + 1), f"M = {M}, t = {t}, bin_width = {w}", "the histogram of ΔS")
+    alias_p, alias_j = alias_table(ptau)
     thr1, thr2 = thresholds(p1, p2)
     seeds = spawn_seeds(seed, N_CHUNKS)
     c1, c2 = bath_coefficients(T1, T2, eps)
     t0 = time.perf_counter()
-    # split into a fixed sequence of blocks (for the progress bar); every block
-    # uses its own N_CHUNKS child seeds derived from the root seed
+    # a fixed sequence of blocks of 10^7 runs; every block uses its own N_CHUNKS
+    # child seeds derived from the root seed (one block: the root's children)
     nblocks = max(1, min(100, samples // 10**7))
     block_counts = split(samples, nblocks)
     block_seeds = spawn_seeds(seed, nblocks) if nblocks > 1 else None
-    hist = np.zeros(2 * nb + 1, dtype=np.int64)
-    sums = np.zeros(4)
-    kw = {} if bar is None else {"disable": not bar}
-    for b in _progress_bar(range(nblocks), desc=f"MC M={M} t={t} T2={T2:g}", total=nblocks, unit="block", **kw):
-        sd = seeds if nblocks == 1 else spawn_seeds(int(block_seeds[b]), N_CHUNKS)
-        counts = split(int(block_counts[b]), N_CHUNKS)
-        h, s = _mc_kernel(L, M, M * t, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, counts, sd)
-        hist += h.sum(axis=0)
-        sums += s.sum(axis=0)
+    hist = np.zeros((N_CHUNKS, 2 * nb + 1), dtype=np.int64)
+    sums = np.zeros((N_CHUNKS, 4))
+    b, done, total, given, counts, states = -1, 0, 0, None, None, None
+    run = Chunked(samples, first=16 * N_CHUNKS, progress=bar, desc=f"MC M={M} t={t} T2={T2:g}", unit="run")
+    for n in run:
+        while n > 0:
+            if done == total:  # next block: its streams start from their seeds
+                b += 1
+                sd = seeds if nblocks == 1 else spawn_seeds(int(block_seeds[b]), N_CHUNKS)
+                states = _initial_states(sd)
+                total, done = int(block_counts[b]), 0
+                counts = [int(c) for c in split(total, N_CHUNKS)]
+                given = [0] * N_CHUNKS
+            m = min(n, total - done)
+            done += m
+            n -= m
+            # stream c has run counts[c] * done // total of its counts[c] runs so far
+            target = [c * done // total for c in counts]
+            this = np.array([a - g for a, g in zip(target, given)], dtype=np.int64)
+            given = target
+            _mc_kernel(L, M, M * t, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, this, states, hist, sums)
+    hist = hist.sum(axis=0)
+    sums = sums.sum(axis=0)
     secs = time.perf_counter() - t0
     centers_t, counts_t = trim(w * np.arange(-nb, nb + 1), hist)
     m1, m2 = sums[0] / samples, sums[1] / samples
