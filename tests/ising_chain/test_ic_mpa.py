@@ -170,3 +170,15 @@ def test_link_profile_linear_eq45():
     tau = np.arange(len(Pt))
     dens = [(Pt * ((tau >> i) & 1)).sum() for i in range(6)]
     np.testing.assert_allclose(dens, ic.link_profile_theory(7, 1.0, 2.0), rtol=1e-12)
+
+
+def test_levels_in_chunks_equal_levels_in_one_call(monkeypatch):
+    # the large levels run in chunks of rows; with a tiny threshold every level past the
+    # third is chunked, and the numbers must not change
+    from noneq.ising_chain import mpa
+
+    a = mpa.mpa_tau(12, 0.3, 0.7)
+    monkeypatch.setattr(mpa, "_ROWS_AT_ONCE", 4)
+    b = mpa.mpa_tau(12, 0.3, 0.7)
+    np.testing.assert_array_equal(a, b)
+    assert a.sum() == pytest.approx(1.0, rel=1e-13)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from noneq import validate
+from noneq import memory, validate
 
 #: Largest M for which the full 2^M stationary distribution is built.
 M_MAX_FULL = 27
@@ -25,6 +25,17 @@ M_MAX_MC = 24
 M_MAX_ENERGY = 400
 #: Number of independent chunks of the parallel Monte Carlo kernel.
 N_CHUNKS = 64
+
+
+#: Allocations below this size are not checked: asking the system what is available
+#: costs ~50 µs, more than the small calls themselves.
+MEMORY_CHECK_FROM = 32 * 2**20
+
+
+def require(nbytes, parameter, what):
+    """:func:`noneq.memory.require` for allocations of at least ``MEMORY_CHECK_FROM`` bytes."""
+    if nbytes >= MEMORY_CHECK_FROM:
+        memory.require(nbytes, parameter, what)
 
 
 def temps(T1, T2):

@@ -99,27 +99,42 @@ def _mpa_density_kernel(L, alpha, gamma, beta, delta):
     return dens
 
 
-@njit(cache=True, parallel=True)
-def _mpa_level(prev, k, L, alpha, gamma, beta, delta):
-    """Values of the suffixes of length ``k`` from those of length ``k - 1`` (rows ``2j + τ``).
+@njit(cache=True, inline="always")
+def _mpa_row(prev, new, j, k, L, alpha, gamma, beta, delta):
+    """Rows ``2j`` (``τ = 0``) and ``2j + 1`` (``τ = 1``) of level ``k`` from row ``j`` of level ``k - 1``.
 
-    ``prev``: ``(2^(k-1), L+2-k)`` values; the new site is ``i = L - k + 1``.
+    ``prev``: ``(2^(k-1), L+2-k)`` values; ``new``: ``(2^k, L+1-k)``; the new site
+    is ``i = L - k + 1``.
     """
-    nprev = prev.shape[0]
-    n = L + 1 - k
-    new = np.empty((2 * nprev, n))
     sc = k + 1.0
-    for j in prange(nprev):
-        g = prev[j]
-        e = new[2 * j]
-        d = new[2 * j + 1]
-        for q in range(n):
-            y = q + 1.0
-            a1 = (y + 1.0) * g[q + 1]
-            a0 = y * g[q]
-            e[q] = _hat(gamma, beta, a1, a0, sc)
-            d[q] = _hat(alpha, delta, a1, a0, sc)
-    return new
+    g = prev[j]
+    e = new[2 * j]
+    d = new[2 * j + 1]
+    for q in range(L + 1 - k):
+        y = q + 1.0
+        a1 = (y + 1.0) * g[q + 1]
+        a0 = y * g[q]
+        e[q] = _hat(gamma, beta, a1, a0, sc)
+        d[q] = _hat(alpha, delta, a1, a0, sc)
+
+
+@njit(cache=True, parallel=True)
+def _mpa_level(prev, new, first, last, k, L, alpha, gamma, beta, delta):
+    """Rows ``first <= j < last`` of level ``k`` (:func:`_mpa_row`); the caller runs a large level in chunks."""
+    for j in prange(first, last):
+        _mpa_row(prev, new, j, k, L, alpha, gamma, beta, delta)
+
+
+@njit(cache=True, parallel=True)
+def _mpa_levels(level, k_first, k_last, L, alpha, gamma, beta, delta):
+    """Levels ``k_first <= k < k_last`` in one call (small levels: one kernel launch for all of them)."""
+    for k in range(k_first, k_last):
+        rows = level.shape[0]
+        new = np.empty((2 * rows, L + 1 - k))
+        for j in prange(rows):
+            _mpa_row(level, new, j, k, L, alpha, gamma, beta, delta)
+        level = new
+    return level
 
 
 @njit(cache=True, parallel=True)

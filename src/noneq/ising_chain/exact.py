@@ -18,7 +18,6 @@ import time
 import numpy as np
 
 from noneq import validate
-from noneq.memory import require
 from noneq.progress import Chunked
 
 from ._common import (
@@ -33,6 +32,7 @@ from ._common import (
     half_bins,
     log_p,
     n1_bound,
+    require,
     temps,
     trim,
 )

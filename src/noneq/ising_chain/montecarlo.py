@@ -19,11 +19,10 @@ import time
 import numpy as np
 
 from noneq import validate
-from noneq.memory import require
 from noneq.progress import Chunked
 from noneq.rng import spawn_seeds
 
-from ._common import M_MAX_MC, N_CHUNKS, bath_coefficients, check_run, half_bins, log_p, trim
+from ._common import M_MAX_MC, N_CHUNKS, bath_coefficients, check_run, half_bins, log_p, require, trim
 from ._kernels import _initial_states, _mc_kernel
 from .mpa import mpa_tau
 from .results import SimulationResult

@@ -26,12 +26,16 @@ from __future__ import annotations
 import numpy as np
 
 from noneq import validate
+from noneq.progress import Chunked
 
 from ._common import M_MAX_ENERGY
-from ._mpa_kernels import _mpa_density_kernel, _mpa_energy_kernel, _mpa_level
+from ._mpa_kernels import _mpa_density_kernel, _mpa_energy_kernel, _mpa_level, _mpa_levels
 from .theory import insertion_probabilities, ssep_rates
 
 __all__ = ["link_profile"]
+
+#: Levels of the ansatz built from at most this many rows run together in one kernel call (~10 ms).
+_ROWS_AT_ONCE = 1 << 16
 
 
 def mpa_tau(L, p1, p2):
@@ -42,9 +46,18 @@ def mpa_tau(L, p1, p2):
     levels bit ``m`` of the row is ``τ_{1+m}``. Cost ``O(2^L)``.
     """
     alpha, gamma, beta, delta = ssep_rates(p1, p2)
-    level = np.ones((1, L + 1))
-    for k in range(1, L + 1):
-        level = _mpa_level(level, k, L, alpha, gamma, beta, delta)
+    # levels of at most _ROWS_AT_ONCE rows in one call, then one level at a time,
+    # in chunks of rows of well under a second (SIGINT gets through between them)
+    k_small = min(L, _ROWS_AT_ONCE.bit_length())
+    level = _mpa_levels(np.ones((1, L + 1)), 1, k_small + 1, L, alpha, gamma, beta, delta)
+    for k in range(k_small + 1, L + 1):
+        rows = level.shape[0]
+        new = np.empty((2 * rows, L + 1 - k))
+        first = 0
+        for n in Chunked(rows, first=_ROWS_AT_ONCE, progress=False):
+            _mpa_level(level, new, first, first + n, k, L, alpha, gamma, beta, delta)
+            first += n
+        level = new
     return level[:, 0].copy()
 
 
