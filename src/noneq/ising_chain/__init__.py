@@ -50,8 +50,15 @@ Layout
 ``_kernels`` and ``_mpa_kernels``
     the compiled kernels (ΔS propagation and sampling in one file, so that the
     ΔS formula they share is written once; the ansatz in the other).
+:mod:`~noneq.ising_chain.plots`
+    the chapter's drawings (Figs. 1-2, the T2 slider panels); imports matplotlib,
+    so it is not loaded with the package (former name ``noneq.ising_chain_plots``).
 ``cli`` (run by ``__main__``)
     ``python -m noneq.ising_chain fig3|fig4|fig5|fig6|efficiency|currents [--scale ...] [--seed N]``.
+
+The long computations (the sampler, the exact propagation, the large levels of
+the ansatz) run in compiled chunks of well under a second, so that ``SIGINT``
+("Interrupt kernel") stops them, and check their memory before allocating.
 
 Every name is importable from ``noneq.ising_chain`` as before the split. ``A0``
 and ``main`` are loaded on first access.
