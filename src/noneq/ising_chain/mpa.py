@@ -34,8 +34,8 @@ from .theory import insertion_probabilities, ssep_rates
 
 __all__ = ["link_profile"]
 
-#: Levels of the ansatz built from at most this many rows run together in one kernel call (~10 ms).
-_ROWS_AT_ONCE = 1 << 16
+#: Levels of the ansatz built from at most this many rows run together in one kernel call (~0.1 s).
+_ROWS_AT_ONCE = 1 << 20
 
 
 def mpa_tau(L, p1, p2):
