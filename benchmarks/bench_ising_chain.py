@@ -12,7 +12,11 @@ import time
 import numba
 import numpy as np
 
+from _ising_chain_reference import mc_trials_only, numpy_reference
 from noneq import ising_chain as ic
+from noneq.ising_chain._common import n1_bound
+from noneq.ising_chain._kernels import _exact_kernel
+from noneq.ising_chain.montecarlo import split, thresholds
 from noneq.rng import spawn_seeds
 
 
@@ -33,7 +37,7 @@ def main(argv=None):
     M, t, T1, T2 = 10, 10, 1.0, 2.0
     L = M - 1
     p1, p2 = ic.insertion_probabilities(T1, T2)
-    thr1, thr2 = ic._thresholds(p1, p2)
+    thr1, thr2 = thresholds(p1, p2)
     seeds = spawn_seeds(1, ic.N_CHUNKS)
     runs = 2_000_000 if args.quick else 10_000_000
     trials = runs * M * t
@@ -41,7 +45,7 @@ def main(argv=None):
     rows = []
 
     # warm up every kernel
-    ic._mc_trials_only(L, M, M * t, thr1, thr2, ic._split(1000, ic.N_CHUNKS), seeds)
+    mc_trials_only(L, M, M * t, thr1, thr2, split(1000, ic.N_CHUNKS), seeds)
     ic.simulate(M, t, T1, T2, samples=1000, seed=0)
     ic.entropy_production_distribution(4, 2, T1, T2)
     ic.stationary_distribution(8, T1, T2)
@@ -51,20 +55,20 @@ def main(argv=None):
     rate = {}
     for nth in sorted({1, ncores}):
         numba.set_num_threads(nth)
-        counts = ic._split(runs, ic.N_CHUNKS)
-        sec, _ = _best(lambda: ic._mc_trials_only(L, M, M * t, thr1, thr2, counts, seeds), repeat=2)
+        counts = split(runs, ic.N_CHUNKS)
+        sec, _ = _best(lambda counts=counts: mc_trials_only(L, M, M * t, thr1, thr2, counts, seeds), repeat=2)
         rate[("bare", nth)] = trials / sec
         sec, _ = _best(lambda: ic.simulate(M, t, T1, T2, samples=runs, seed=1), repeat=2)
         rate[("full", nth)] = trials / sec
     # CPU time of the single-thread bare loop: the per-core rate, insensitive to other load on the machine
     numba.set_num_threads(1)
-    counts = ic._split(runs, ic.N_CHUNKS)
+    counts = split(runs, ic.N_CHUNKS)
     c0 = time.process_time()
-    ic._mc_trials_only(L, M, M * t, thr1, thr2, counts, seeds)
+    mc_trials_only(L, M, M * t, thr1, thr2, counts, seeds)
     rate_cpu = trials / (time.process_time() - c0)
     numba.set_num_threads(ncores)
     nref = 200_000 if args.quick else 1_000_000
-    sec_ref, _ = _best(lambda: ic._numpy_reference(M, t, p1, p2, nref, seed=0), repeat=1)
+    sec_ref, _ = _best(lambda: numpy_reference(M, t, p1, p2, nref, seed=0), repeat=1)
     rate_ref = nref * M * t / sec_ref
     for (kind, nth), r in rate.items():
         rows.append((f"MC {kind} loop, M=10, {nth} thread(s)", f"{r:.3g} trials/s", f"{r / nth:.3g} /s/core",
@@ -81,8 +85,8 @@ def main(argv=None):
     # straightforward reference: the same propagation with a full 2R+1 counter window and no
     # identity-swap folding, measured on M = 8 where it is affordable
     Ms = 8
-    R = ic._n1_bound(Ms, t)
-    sec_fast, _ = _best(lambda: ic._exact_kernel(Ms - 1, Ms, Ms * t, p1, p2, R), repeat=2)
+    R = n1_bound(Ms, t)
+    sec_fast, _ = _best(lambda: _exact_kernel(Ms - 1, Ms, Ms * t, p1, p2, R), repeat=2)
     rows.append((f"exact propagation kernel, M={Ms}, t={t}", f"{sec_fast:.3f} s", "", ""))
 
     # --- stationary distribution by the ansatz, M = 20 and 25
@@ -90,7 +94,7 @@ def main(argv=None):
         if args.quick and Mb == 25:
             continue
         r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        sec, P = _best(lambda: ic.stationary_distribution(Mb, T1, T2), repeat=1)
+        sec, P = _best(lambda Mb=Mb: ic.stationary_distribution(Mb, T1, T2), repeat=1)
         r1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         out_mb = P.nbytes / 2**20
         del P
