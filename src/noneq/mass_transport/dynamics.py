@@ -214,8 +214,8 @@ def simulate(graph, masses, t_max, *, n_blocks=1, regions=None, zrp=False, track
     t_max = validate.real("t_max", t_max, 0.0, lo_open=True)
     n_blocks = validate.integer("n_blocks", n_blocks, 1)
     zrp = bool(zrp)
-    if zrp and np.any(m != np.round(m)):
-        raise ValueError("masses must be integers for the zero range process")
+    if zrp and (np.any(m != np.round(m)) or (m.size and m.max() > 2.0 ** 53)):
+        raise ValueError("masses must be integers (at most 2**53) for the zero range process")
     if max_events is None:
         max_events = np.iinfo(np.int64).max
     max_events = validate.integer("max_events", max_events, 1)
