@@ -3,6 +3,7 @@ their progress bar and refuse, before allocating, what cannot fit in memory."""
 
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -59,25 +60,29 @@ CHILD = textwrap.dedent(
 )
 
 
+def _readline(proc, timeout):
+    """The child's next line, or "" if none comes within ``timeout`` seconds."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    return proc.stdout.readline().strip() if ready else ""
+
+
 def _interrupt(call, delay):
-    """Start ``call`` in a fresh process, send SIGINT ``delay`` s after it began; return (latency, output)."""
+    """Start ``call`` in a fresh process, send SIGINT ``delay`` s after it began; return (latency, line, rest)."""
     env = dict(os.environ, PYTHONPATH=SRC, NONEQ_PROGRESS="1")  # bars on: they must not delay the stop
     proc = subprocess.Popen([sys.executable, "-c", CHILD, call], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)
+                            stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
     try:
-        assert proc.stdout.readline().strip() == "ready"
+        assert _readline(proc, 120) == "ready"
         time.sleep(delay)
         assert proc.poll() is None, "the call finished before the signal"
         t0 = time.perf_counter()
         proc.send_signal(signal.SIGINT)
-        line = proc.stdout.readline().strip()
+        line = _readline(proc, 10)  # a kernel that ignores SIGINT fails here instead of hanging
         latency = time.perf_counter() - t0
-        rest = proc.stdout.read()
-        proc.wait(timeout=30)
+        rest = _readline(proc, 60) if line else ""
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        proc.kill()
+        proc.wait()
     return latency, line, rest
 
 
