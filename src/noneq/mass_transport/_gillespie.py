@@ -179,6 +179,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
     n = m.shape[0]
     nreg = reg_m.shape[0]
     D = offs.shape[0]
+    st = rs.copy()  # a private copy: the compiler can keep the stream apart from the stores to m and tree
     root = offs[D - 1] + 7
     t = t0
     nev = 0
@@ -189,14 +190,14 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         if not R > 0.0:
             status = FROZEN
             break
-        tn = t - math.log(1.0 - _rand(rs)) / R
+        tn = t - math.log(1.0 - _rand(st)) / R
         if tn > t_end:
             t = t_end
             status = DONE
             break
         t = tn
         # ---- select the site: at each level count the prefix sums <= u (branch-free)
-        u = _rand(rs) * R
+        u = _rand(st) * R
         k = 0
         for l in range(D - 1, -1, -1):
             # Touch, ahead of time, the cache lines the next steps will need, so that these
@@ -233,7 +234,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         if dst < 0:
             a0 = out_ptr[i]
             deg = out_ptr[i + 1] - a0
-            uu = _rand(rs) * W[i]
+            uu = _rand(st) * W[i]
             kl = a0 + deg - 1
             for kk in range(a0, a0 + deg - 1):
                 if uu < out_w[kk]:
@@ -248,7 +249,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
             mi_new = mi - 1.0
         else:
             e = eta_inv[i]
-            s = _rand(rs)
+            s = _rand(st)
             if e != 1.0:
                 s = s ** e
             mi_new = mi * s
@@ -303,6 +304,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         if since >= _REBUILD_EVERY:
             _rebuild(m, c, W, zrp, tree, offs)
             since = 0
+    rs[:] = st
     if status != PAUSED:
         _close(t, m, reg_m, reg_i1, reg_i2, reg_t, track_sites, site_int, site_t)
     return t, nev, status, since, sink
