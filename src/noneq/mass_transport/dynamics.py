@@ -64,7 +64,7 @@ def _resolve_progress(progress, desc, label):
 
 def _time_bar(progress, label, total):
     """Progress bar over ``total`` units of simulated time (``progress`` from :func:`_resolve_progress`)."""
-    return _progress_bar(total=float(total), desc=label, unit="time",
+    return _progress_bar(total=float(total), desc=label, unit=" time", unit_scale=True,
                          progress=None if progress is None else bool(progress))
 
 
