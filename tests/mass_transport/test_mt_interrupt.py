@@ -298,3 +298,55 @@ def test_memory_estimate_covers_what_a_run_allocates():
     tracemalloc.stop()
     est = dynamics.simulate_bytes(g.n, g.out_idx.size, 50, 3, g.n, 100)
     assert peak < est < 4 * peak
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def test_cli_parallel_run_stops_when_only_the_parent_is_interrupted():
+    """fig5 --jobs 3 runs the probes in worker processes; SIGINT to the parent alone stops them all."""
+    import psutil
+
+    env = dict(os.environ, PYTHONPATH=SRC, NONEQ_PROGRESS="0")
+    cmd = [sys.executable, "-m", "noneq.mass_transport", "fig5", "--scale", "ci", "--N", "2000",
+           "--t-max", "1e9", "--t-relax", "0", "--jobs", "3"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    workers = []
+    try:
+        assert _readline(proc, 120).startswith("fig5")
+        deadline = time.perf_counter() + 60
+        while len(workers) < 3 and time.perf_counter() < deadline:
+            workers = psutil.Process(proc.pid).children(recursive=True)
+            workers = [w for w in workers if w.cpu_percent(0.2) > 0]
+        assert len(workers) >= 3, "the workers did not start"
+        time.sleep(2.0)  # inside the simulations
+        assert proc.poll() is None
+        t0 = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        latency = time.perf_counter() - t0
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "KeyboardInterrupt" in err
+    assert latency < 3.0, latency
+    gone, alive = psutil.wait_procs(workers, timeout=3)
+    assert not alive
+
+
+def test_cli_output_file_is_complete_or_absent(tmp_path, monkeypatch):
+    from noneq.mass_transport import cli
+
+    path = cli._save(tmp_path / "r", {"a": [1.0, 2.0]})
+    assert path.endswith("r.npz") and np.load(path)["a"].tolist() == [1.0, 2.0]
+
+    def interrupted(file, **arrays):  # SIGINT while the file is being written
+        Path(file).write_bytes(b"PK\x03\x04 half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.np, "savez", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cli._save(tmp_path / "s.npz", {"a": [1.0]})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.npz"]
