@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from noneq import mass_transport as mt
-from noneq.mass_transport._gillespie import _run, _tree_layout
+from noneq.mass_transport._gillespie import _begin, _close, _run, _tree_layout
 from noneq.mass_transport.dynamics import _regions_csr
 
 
@@ -31,9 +31,13 @@ def run_kernel(graph, masses, n_events, seed, zrp=False, regions=None, fast_path
     fsite = np.zeros(n)
     rptr, ridx, nreg = _regions_csr(n, regions)
     i1, i2 = np.zeros(nreg), np.zeros(nreg)
-    t, nev, _ = _run(m, c, W, eta_inv, bool(zrp), tree, offs, graph.out_ptr, graph.out_idx, graph.out_w, flow,
-                     single, fsite, rptr, ridx, np.zeros(nreg), i1, i2, np.zeros(nreg), False, np.zeros(n),
-                     np.zeros(n), 0.0, float(t_end), int(n_events), int(seed))
+    reg_m, reg_t, site_int, site_t = np.zeros(nreg), np.zeros(nreg), np.zeros(n), np.zeros(n)
+    rs = np.zeros(4, dtype=np.uint64)
+    _begin(m, c, W, bool(zrp), tree, offs, rptr, ridx, reg_m, reg_t, False, site_t, 0.0, int(seed), rs)
+    t, nev, _, _, _ = _run(m, c, W, eta_inv, bool(zrp), tree, offs, graph.out_ptr, graph.out_idx, graph.out_w,
+                           flow, single, fsite, rptr, ridx, reg_m, i1, i2, reg_t, False, site_int, site_t,
+                           0.0, float(t_end), int(n_events), rs, 0)
+    _close(t, m, reg_m, i1, i2, reg_t, False, site_int, site_t)
     one = deg == 1
     flow[graph.out_ptr[:-1][one]] += fsite[one]
     return m, flow, t, nev, i1, i2

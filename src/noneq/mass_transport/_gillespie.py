@@ -18,6 +18,12 @@ xoshiro256** stream; per event the kernel draws, in this order, the waiting time
 the site, the link (only for sites with more than one out-link) and the kept
 fraction (only for continuous masses).
 
+A block is started by :func:`_begin` (seed, tree, regions) and advanced by calls of
+:func:`_run` that each do at most a given number of events and carry the whole state
+in their arguments, so the driver can cut a run into chunks of a fraction of a second
+(between them a pending ``SIGINT`` is raised and the progress bar moves) without
+changing a single number.
+
 The Python driver is :func:`noneq.mass_transport.dynamics.simulate`; the tests check
 single events and short trajectories against a plain NumPy statement of the same rule.
 """
@@ -102,31 +108,19 @@ def _rebuild(m, c, W, zrp, tree, offs):
                 tree[offs[l] + 8 * k + j] = s
 
 
-@njit(cache=True)
-def _run(m, c, W, eta_inv, zrp, tree, offs,
-         out_ptr, out_idx, out_w, flow, single, fsite,
-         reg_ptr, reg_idx, reg_m, reg_i1, reg_i2, reg_t,
-         track_sites, site_int, site_t,
-         t0, t_end, max_events, seed):
-    """Advance the configuration ``m`` from time ``t0`` to ``t_end`` (exact Gillespie).
+#: Return codes of :func:`_run`: ``t_end`` reached, event budget of the call used up
+#: (the run is paused and continues exactly where it stopped), no site can fire.
+DONE, PAUSED, FROZEN = 0, 1, 2
 
-    Accumulates (added to the arrays passed in): ``flow[k]`` mass carried by link
-    ``k`` (for a site with a single out-link, ``single[i] >= 0``, the mass goes to
-    ``fsite[i]`` instead, one memory access fewer per event); ``reg_i1[r]``,
-    ``reg_i2[r]`` time integrals of the mass of region ``r`` and of its square;
-    ``site_int[i]`` time integral of ``m[i]`` if ``track_sites``. Returns
-    ``(t, n_events, sink)`` (``sink`` only keeps the prefetching reads alive);
-    ``t < t_end`` only if ``max_events`` was reached or no site can fire. Random
-    numbers: numba's generator is seeded with ``seed`` (package convention) and
-    seeds an inline xoshiro256** stream, ten times cheaper per draw than
-    ``np.random.random()`` inside numba.
-    """
-    rs = _seed_state(seed)
+
+@njit(cache=True)
+def _begin(m, c, W, zrp, tree, offs, reg_ptr, reg_idx, reg_m, reg_t, track_sites, site_t, t0, seed, rs):
+    """Start a block at time ``t0``: seed the stream ``rs`` (4 x uint64, filled in place), rebuild the
+    tree from ``m``, set the region masses and the start of every lazily kept time integral."""
+    rs[:] = _seed_state(seed)
     n = m.shape[0]
-    nreg = reg_m.shape[0]
-    D = offs.shape[0]
     _rebuild(m, c, W, zrp, tree, offs)
-    for r in range(nreg):
+    for r in range(reg_m.shape[0]):
         reg_m[r] = 0.0
         reg_t[r] = t0
     for i in range(n):
@@ -134,22 +128,76 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
             reg_m[reg_idx[k]] += m[i]
         if track_sites:
             site_t[i] = t0
+
+
+@njit(cache=True)
+def _close(t, m, reg_m, reg_i1, reg_i2, reg_t, track_sites, site_int, site_t):
+    """Bring every lazily kept time integral up to time ``t``."""
+    for r in range(reg_m.shape[0]):
+        x = reg_m[r]
+        dt = t - reg_t[r]
+        reg_i1[r] += x * dt
+        reg_i2[r] += x * x * dt
+        reg_t[r] = t
+    if track_sites:
+        for i in range(m.shape[0]):
+            site_int[i] += m[i] * (t - site_t[i])
+            site_t[i] = t
+
+
+@njit(cache=True)
+def _run(m, c, W, eta_inv, zrp, tree, offs,
+         out_ptr, out_idx, out_w, flow, single, fsite,
+         reg_ptr, reg_idx, reg_m, reg_i1, reg_i2, reg_t,
+         track_sites, site_int, site_t,
+         t0, t_end, max_events, rs, since):
+    """Advance the configuration ``m`` from time ``t0`` towards ``t_end`` (exact Gillespie).
+
+    A block is started by :func:`_begin` and then advanced by one or more calls of
+    ``_run``, each doing at most ``max_events`` events. Everything the run needs
+    to go on lives in the arrays passed in (configuration, tree, stream state
+    ``rs``, region masses and the starts ``reg_t``, ``site_t`` of the time
+    integrals) plus the returned ``since`` (events since the last full rebuild of
+    the tree), so a block cut into any number of calls gives bit for bit the
+    numbers of one call. Between calls control returns to Python (where a
+    pending ``SIGINT`` raises ``KeyboardInterrupt``).
+
+    Accumulates (added to the arrays passed in): ``flow[k]`` mass carried by link
+    ``k`` (for a site with a single out-link, ``single[i] >= 0``, the mass goes to
+    ``fsite[i]`` instead, one memory access fewer per event); ``reg_i1[r]``,
+    ``reg_i2[r]`` time integrals of the mass of region ``r`` and of its square;
+    ``site_int[i]`` time integral of ``m[i]`` if ``track_sites``; the integrals
+    are brought up to the returned time (:func:`_close`) unless the call stops on
+    its event budget. Returns ``(t, n_events, status, since, sink)``: ``status``
+    is :data:`DONE` (``t = t_end``), :data:`PAUSED` (``max_events`` done, ``t`` is
+    the time of the last event) or :data:`FROZEN` (no site can fire); ``sink``
+    only keeps the prefetching reads alive. Random numbers: the inline
+    xoshiro256** stream ``rs`` (seeded by :func:`_begin` from numba's generator,
+    package convention), ten times cheaper per draw than ``np.random.random()``
+    inside numba.
+    """
+    n = m.shape[0]
+    nreg = reg_m.shape[0]
+    D = offs.shape[0]
+    st = rs.copy()  # a private copy: the compiler can keep the stream apart from the stores to m and tree
     root = offs[D - 1] + 7
     t = t0
     nev = 0
-    since = 0
     sink = 0.0
+    status = PAUSED
     while nev < max_events:
         R = tree[root]
         if not R > 0.0:
+            status = FROZEN
             break
-        tn = t - math.log(1.0 - _rand(rs)) / R
+        tn = t - math.log(1.0 - _rand(st)) / R
         if tn > t_end:
             t = t_end
+            status = DONE
             break
         t = tn
         # ---- select the site: at each level count the prefix sums <= u (branch-free)
-        u = _rand(rs) * R
+        u = _rand(st) * R
         k = 0
         for l in range(D - 1, -1, -1):
             # Touch, ahead of time, the cache lines the next steps will need, so that these
@@ -186,7 +234,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         if dst < 0:
             a0 = out_ptr[i]
             deg = out_ptr[i + 1] - a0
-            uu = _rand(rs) * W[i]
+            uu = _rand(st) * W[i]
             kl = a0 + deg - 1
             for kk in range(a0, a0 + deg - 1):
                 if uu < out_w[kk]:
@@ -201,7 +249,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
             mi_new = mi - 1.0
         else:
             e = eta_inv[i]
-            s = _rand(rs)
+            s = _rand(st)
             if e != 1.0:
                 s = s ** e
             mi_new = mi * s
@@ -256,15 +304,7 @@ def _run(m, c, W, eta_inv, zrp, tree, offs,
         if since >= _REBUILD_EVERY:
             _rebuild(m, c, W, zrp, tree, offs)
             since = 0
-    # ---- close the integrals at the final time
-    for r in range(nreg):
-        x = reg_m[r]
-        dt = t - reg_t[r]
-        reg_i1[r] += x * dt
-        reg_i2[r] += x * x * dt
-        reg_t[r] = t
-    if track_sites:
-        for i in range(n):
-            site_int[i] += m[i] * (t - site_t[i])
-            site_t[i] = t
-    return t, nev, sink
+    rs[:] = st
+    if status != PAUSED:
+        _close(t, m, reg_m, reg_i1, reg_i2, reg_t, track_sites, site_int, site_t)
+    return t, nev, status, since, sink

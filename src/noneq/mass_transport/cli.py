@@ -40,6 +40,46 @@ def _fig5_branch(args):
     return b, r
 
 
+def _in_workers(fn, jobs, n_workers):
+    """``[fn(j) for j in jobs]`` in ``n_workers`` processes.
+
+    On ``KeyboardInterrupt`` (or any error) the workers are interrupted too: each
+    receives ``SIGINT``, which stops its simulation at the end of the current
+    chunk, and the pool is shut down before the exception goes on, so that an
+    interrupt of this process alone does not leave it waiting for the workers.
+    """
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    ex = ProcessPoolExecutor(max_workers=n_workers)
+    try:
+        results = list(ex.map(fn, jobs))
+    except BaseException:
+        procs = getattr(ex, "_processes", None) or {}
+        for proc in list(procs.values()):
+            if proc.is_alive():
+                os.kill(proc.pid, signal.SIGINT)
+        ex.shutdown(wait=True, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
+    return results
+
+
+def _save(path, out):
+    """Write the results to ``path`` (.npz) through a temporary file: the file is complete or absent."""
+    path = str(path)
+    if not path.endswith(".npz"):
+        path += ".npz"  # what np.savez would do
+    tmp = f"{path}.{os.getpid()}.tmp.npz"
+    try:
+        np.savez(tmp, **{k: np.asarray(v) for k, v in out.items()})
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
 def _run_fig3(s, a, out):
     for k, (name, (eta, site)) in enumerate(s.cases().items()):
         r = simulate_ring_probe(s.N, eta, site, s.N_pr, rho=s.rho, rho_pr=s.rho_pr, p=s.p, t_max=s.t_max,
@@ -58,10 +98,7 @@ def _run_fig5(s, a, out, error):
     jobs = [(b, s, s.seed + k, True) for k, b in enumerate(BRANCHES) if b in a.branches]
     t0 = time.perf_counter()
     if a.jobs > 1 and len(jobs) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=a.jobs) as ex:
-            results = list(ex.map(_fig5_branch, jobs))
+        results = _in_workers(_fig5_branch, jobs, a.jobs)
     else:
         results = [_fig5_branch(j) for j in jobs]
     for b, r in results:
@@ -219,6 +256,5 @@ def main(argv=None):
     else:
         {"fig3": _run_fig3, "fig6": _run_fig6, "fig7": _run_fig7, "zrp": _run_zrp}[a.what](s, a, out)
     if a.out:
-        np.savez(a.out, **{k: np.asarray(v) for k, v in out.items()})
-        print("saved", a.out)
+        print("saved", _save(a.out, out))
     return 0

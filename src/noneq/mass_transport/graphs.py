@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import validate
+from .. import memory, validate
 from ..rng import resolve_seed
 
 __all__ = ["Graph", "ring_graph", "attach_probe", "three_branch_graph", "sinusoidal_eta", "random_eta", "BRANCHES"]
@@ -104,16 +104,55 @@ class Graph:
         raise ValueError(f"no link {i} -> {j}")
 
 
+#: Bytes per site and per link a graph builder needs at its peak (the graph and the sorting of its links).
+_GRAPH_BYTES_SITE, _GRAPH_BYTES_LINK = 48, 112
+
+
+def graph_bytes(n, n_links):
+    """Memory a builder of this module needs for ``n`` sites and ``n_links`` links (bytes, upper estimate).
+
+    Parameters
+    ----------
+    n, n_links : int
+        Sites and links (before repeated links are merged), >= 0.
+
+    Returns
+    -------
+    int
+    """
+    return int(_GRAPH_BYTES_SITE * n + _GRAPH_BYTES_LINK * n_links)
+
+
+def _require_graph(n, n_links, parameter):
+    """Refuse, before allocating, a graph that does not fit in memory."""
+    memory.require(graph_bytes(n, n_links), parameter, "the sites and links of the graph")
+
+
 def _from_edges(n, edges, eta, label, pos, info):
-    """CSR graph from ``(source, destination, weight)`` triples (repeated links are merged)."""
-    edges = [(int(a), int(b), float(w)) for a, b, w in edges if w > 0.0]
-    merged = {}
-    for a, b, w in edges:
-        merged[(a, b)] = merged.get((a, b), 0.0) + w
-    keys = sorted(merged)
-    src = np.array([k[0] for k in keys], dtype=np.int64)
-    dst = np.array([k[1] for k in keys], dtype=np.int64)
-    wts = np.array([merged[k] for k in keys], dtype=np.float64)
+    """CSR graph from ``(source, destination, weight)`` links (repeated links are merged, weights <= 0 dropped).
+
+    ``edges`` is a sequence of triples or a tuple of three arrays ``(sources, destinations, weights)``;
+    repeated links are summed in the order given.
+    """
+    if isinstance(edges, tuple) and len(edges) == 3 and isinstance(edges[0], np.ndarray):
+        src, dst, wts = edges
+    else:
+        edges = list(edges)
+        src = np.array([int(a) for a, _, _ in edges], dtype=np.int64)
+        dst = np.array([int(b) for _, b, _ in edges], dtype=np.int64)
+        wts = np.array([float(w) for _, _, w in edges], dtype=np.float64)
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    wts = np.asarray(wts, dtype=np.float64)
+    keep = wts > 0.0
+    src, dst, wts = src[keep], dst[keep], wts[keep]
+    order = np.lexsort((dst, src))  # stable: repeated links keep their order
+    src, dst, wts = src[order], dst[order], wts[order]
+    first = np.ones(src.size, dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    if not first.all():
+        wts = np.bincount(np.cumsum(first) - 1, weights=wts)
+        src, dst = src[first], dst[first]
     counts = np.bincount(src, minlength=n)
     if np.any(counts == 0):
         raise ValueError("every site needs at least one out-link (check p, q and the gamma weights)")
@@ -172,9 +211,12 @@ def ring_graph(N, p=1.0, q=None, eta=1.0):
     """
     N = validate.integer("N", N, 2)
     p, q = _backward(p, q)
+    _require_graph(N, 2 * N, f"N = {N}")
     eta = _eta_array(eta, N)
-    edges = [(i, (i + 1) % N, p) for i in range(N)] + [(i, (i - 1) % N, q) for i in range(N)]
-    return _from_edges(N, edges, eta, np.zeros(N), np.arange(N), {"kind": "ring"})
+    i = np.arange(N)
+    edges = (np.concatenate([i, i]), np.concatenate([(i + 1) % N, (i - 1) % N]),
+             np.concatenate([np.full(N, p), np.full(N, q)]))
+    return _from_edges(N, edges, eta, np.zeros(N), i, {"kind": "ring"})
 
 
 def attach_probe(graph, site, N_pr, p=1.0, q=None, eta_pr=1.0, contact=1.0):
@@ -224,15 +266,11 @@ def attach_probe(graph, site, N_pr, p=1.0, q=None, eta_pr=1.0, contact=1.0):
     eta_pr = validate.real("eta_pr", eta_pr, 0.0, lo_open=True)
     contact = validate.real("contact", contact, 0.0, lo_open=True)
     n0 = graph.n
-    edges = []
-    for i in range(n0):
-        for k in range(graph.out_ptr[i], graph.out_ptr[i + 1]):
-            edges.append((i, graph.out_idx[k], graph.out_w[k]))
-    for a in range(N_pr):
-        edges.append((n0 + a, n0 + (a + 1) % N_pr, p))
-        edges.append((n0 + a, n0 + (a - 1) % N_pr, q))
-    edges.append((site, n0, contact))
-    edges.append((n0, site, contact))
+    _require_graph(n0 + N_pr, graph.out_idx.size + 2 * N_pr + 2, f"graph.n + N_pr = {n0 + N_pr}")
+    a = np.arange(N_pr)
+    edges = (np.concatenate([np.repeat(np.arange(n0), np.diff(graph.out_ptr)), n0 + a, n0 + a, [site, n0]]),
+             np.concatenate([graph.out_idx, n0 + (a + 1) % N_pr, n0 + (a - 1) % N_pr, [n0, site]]),
+             np.concatenate([graph.out_w, np.full(N_pr, p), np.full(N_pr, q), [contact, contact]]))
     eta = np.concatenate([graph.eta, np.full(N_pr, eta_pr)])
     label = np.concatenate([graph.label, np.full(N_pr, -1)])
     pos = np.concatenate([graph.pos, np.arange(N_pr)])
@@ -255,7 +293,7 @@ def three_branch_graph(n_A, n_B, n_C, p=1.0, q=None, gamma_B=0.5, gamma_C=0.5, e
     Parameters
     ----------
     n_A : int
-        Interior sites of A, >= 0.
+        Interior sites of A, >= 1 (no branch may be empty).
     n_B, n_C : int
         Sites of B and C, >= 1.
     p : float
@@ -278,7 +316,7 @@ def three_branch_graph(n_A, n_B, n_C, p=1.0, q=None, gamma_B=0.5, gamma_C=0.5, e
     Raises
     ------
     ValueError
-        If a parameter is outside its range.
+        If a parameter is outside its range, or if the graph does not fit in memory.
 
     Examples
     --------
@@ -286,7 +324,7 @@ def three_branch_graph(n_A, n_B, n_C, p=1.0, q=None, gamma_B=0.5, gamma_C=0.5, e
     >>> g.n, g.info["split"], g.info["B"].tolist()
     (10, 3, [4, 5, 6])
     """
-    n_A = validate.integer("n_A", n_A, 0)
+    n_A = validate.integer("n_A", n_A, 1)
     n_B = validate.integer("n_B", n_B, 1)
     n_C = validate.integer("n_C", n_C, 1)
     p, q = _backward(p, q)
@@ -295,25 +333,28 @@ def three_branch_graph(n_A, n_B, n_C, p=1.0, q=None, gamma_B=0.5, gamma_C=0.5, e
     if gamma_B + gamma_C <= 0:
         raise ValueError("gamma_B + gamma_C must be positive")
     N = n_A + n_B + n_C + 2
+    _require_graph(N, 2 * N + 4, f"n_A + n_B + n_C + 2 = {N}")
     eta = _eta_array(eta, N)
     merge, split = 0, n_A + 1
-    A = list(range(0, n_A + 2))  # merge node, interior, split node
-    B = list(range(n_A + 2, n_A + 2 + n_B))
-    C = list(range(n_A + 2 + n_B, N))
-    edges = []
-    for a, b in zip(A[:-1], A[1:]):
-        edges += [(a, b, p), (b, a, q)]
-    for br, g in ((B, gamma_B), (C, gamma_C)):
-        for a, b in zip(br[:-1], br[1:]):
-            edges += [(a, b, p), (b, a, q)]
-        edges += [(split, br[0], g * p), (br[0], split, q)]
-        edges += [(br[-1], merge, p), (merge, br[-1], g * q)]
+    A = np.arange(0, n_A + 2)  # merge node, interior, split node
+    B = np.arange(n_A + 2, n_A + 2 + n_B)
+    C = np.arange(n_A + 2 + n_B, N)
+    src, dst, wts = [], [], []
+    for br in (A, B, C):  # along each branch: forward p, backward q
+        src += [br[:-1], br[1:]]
+        dst += [br[1:], br[:-1]]
+        wts += [np.full(br.size - 1, p), np.full(br.size - 1, q)]
+    for br, g in ((B, gamma_B), (C, gamma_C)):  # the two branching points
+        src.append(np.array([split, br[0], br[-1], merge]))
+        dst.append(np.array([br[0], split, merge, br[-1]]))
+        wts.append(np.array([g * p, q, p, g * q]))
+    edges = (np.concatenate(src), np.concatenate(dst), np.concatenate(wts))
     label = np.zeros(N, dtype=np.int64)
     label[B] = 1
     label[C] = 2
     pos = np.concatenate([np.arange(n_A + 2), np.arange(n_B), np.arange(n_C)])
     info = {"kind": "three_branch", "merge": merge, "split": split,
-            "A": np.array(A), "B": np.array(B), "C": np.array(C),
+            "A": A, "B": B, "C": C,
             "p": p, "q": q, "gamma_B": gamma_B, "gamma_C": gamma_C}
     return _from_edges(N, edges, eta, label, pos, info)
 

@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 
-from .. import validate
+from .. import memory, validate
 from ..rng import spawn_seeds
 from ..stats import block_mean
-from .dynamics import _UNSET, _resolve_progress, simulate, stationary_masses
-from .graphs import BRANCHES, _eta_array, attach_probe, ring_graph, three_branch_graph
+from .dynamics import _UNSET, _resolve_progress, simulate, simulate_bytes, stationary_masses
+from .graphs import BRANCHES, _eta_array, attach_probe, graph_bytes, ring_graph, three_branch_graph
 from .results import RingProbeResult, RingResult, ThreeBranchResult, ZRPResult
 from .theory import (
     _lambda_eq8,
@@ -36,6 +36,17 @@ def _path_links(graph, path, backward=True):
     fwd = [graph.link(int(path[i]), int(path[i + 1])) for i in range(len(path) - 1)]
     bwd = [graph.link(int(path[i + 1]), int(path[i])) for i in range(len(path) - 1)] if backward else []
     return fwd, bwd
+
+
+#: Bytes per site of the exact ZRP fugacities (sparse solve, measured peak about 900 B).
+_ZRP_THEORY_BYTES_SITE = 1024
+
+
+def _require_run(parameter, n, n_links, n_blocks=1, n_regions=0, n_members=0, n_snap=0, graphs=1, extra=0,
+                 what="the graph, the site records and the block averages"):
+    """Refuse, before building anything, a simulation whose graph(s) and run do not fit in memory."""
+    need = graphs * graph_bytes(n, n_links) + simulate_bytes(n, n_links, n_blocks, n_regions, n_members, n_snap)
+    memory.require(need + extra, parameter, what)
 
 
 def _bulk(sites):
@@ -80,7 +91,8 @@ def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, seed=Non
     t_max : float
         Simulated time, > 0.
     n_blocks : int
-        Number of blocks (snapshots are taken at the end of each), >= 1.
+        Number of blocks (snapshots of all ``N`` sites are taken at the end of each,
+        so ``N n_blocks`` numbers are kept), >= 1.
     seed : None or int
         Seed (:mod:`noneq.rng`).
     progress : None or bool
@@ -96,7 +108,7 @@ def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, seed=Non
     Raises
     ------
     ValueError
-        If a parameter is outside its range.
+        If a parameter is outside its range, or if the run does not fit in memory.
 
     Examples
     --------
@@ -108,6 +120,8 @@ def simulate_ring(N, rho=1.0, eta=2.0, p=1.0, t_max=100.0, n_blocks=10, seed=Non
     rho = validate.real("rho", rho, 0.0, lo_open=True)
     p = validate.real("p", p, 0.0, 1.0)
     t_max = validate.real("t_max", t_max, 0.0, lo_open=True)
+    n_blocks = validate.integer("n_blocks", n_blocks, 1)
+    _require_run(f"N = {N} with n_blocks = {n_blocks}", N, 2 * N, n_blocks, n_snap=N)
     g = ring_graph(N, p=p, eta=eta)
     s_init, s_run = spawn_seeds(seed, 2)
     m0 = stationary_masses(g.eta, rho * N, seed=int(s_init))
@@ -165,7 +179,7 @@ def simulate_ring_probe(N, eta, probe_site, N_pr, rho=2.0, rho_pr=0.2, p=1.0, t_
     Raises
     ------
     ValueError
-        If a parameter is outside its range.
+        If a parameter is outside its range, or if the run does not fit in memory.
 
     Examples
     --------
@@ -175,9 +189,13 @@ def simulate_ring_probe(N, eta, probe_site, N_pr, rho=2.0, rho_pr=0.2, p=1.0, t_
     (5,)
     """
     N = validate.integer("N", N, 2)
-    eta = _eta_array(eta, N)
     probe_site = validate.integer("probe_site", probe_site, 1, N)
     N_pr = validate.integer("N_pr", N_pr, 2)
+    n_blocks = validate.integer("n_blocks", n_blocks, 1)
+    n = N + N_pr
+    _require_run(f"N + N_pr = {n}" if n > 8 * n_blocks else f"n_blocks = {n_blocks}", n, 2 * n + 2,
+                 n_blocks, 2, n, 2, graphs=2)
+    eta = _eta_array(eta, N)
     rho = validate.real("rho", rho, 0.0, lo_open=True)
     rho_pr = validate.real("rho_pr", rho_pr, 0.0)
     p = validate.real("p", p, 0.0, 1.0)
@@ -271,7 +289,8 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
     Raises
     ------
     ValueError
-        If a parameter is outside its range.
+        If a parameter is outside its range, or if the run does not fit in memory
+        (checked before anything is allocated; the message names ``N_b``).
 
     Examples
     --------
@@ -304,6 +323,12 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
         sub_sizes = [N_b // 8, N_b // 4, N_b // 2]
     sub_sizes = np.array([validate.integer("sub_sizes", s, 1, N_b - 2) for s in sub_sizes], dtype=np.int64)
     show, label = _resolve_progress(progress, desc, "three branches")
+    n = 3 * N_b + (0 if probe is None else N_pr)
+    n_regions = 6 + 3 * sub_sizes.size + 1
+    blocks = max(n_blocks, n_relax_blocks)
+    _require_run(f"N_b = {N_b}" if n > 8 * blocks else f"n_blocks = {n_blocks}, n_relax_blocks = {n_relax_blocks}",
+                 n, 2 * n + 6, blocks, n_regions, n + 3 * int(sub_sizes.sum()) + n // 2,
+                 graphs=1 if probe is None else 2)
 
     g = three_branch_graph(N_b - 2, N_b, N_b, p=p, gamma_B=gamma_B, gamma_C=gamma_C, eta=eta)
     sites = {b: g.info[b] for b in BRANCHES}
@@ -411,7 +436,7 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     Parameters
     ----------
     n_A : int
-        Interior sites of A (the two branching points are extra sites), >= 0.
+        Interior sites of A (the two branching points are extra sites), >= 1.
     n_B, n_C : int
         Sites of B and C, >= 1.
     rho : float
@@ -433,7 +458,8 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     desc : str or None, optional
         Progress-bar label (older switch; ``desc=None`` turns the bar off).
     progress : None or bool
-        Progress bar of the measurement: None follows ``NONEQ_PROGRESS``, True/False force it.
+        Progress bars of the relaxation and the measurement: None follows
+        ``NONEQ_PROGRESS``, True/False force them.
 
     Returns
     -------
@@ -442,7 +468,8 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     Raises
     ------
     ValueError
-        If a parameter is outside its range.
+        If a parameter is outside its range (an empty branch included), or if the
+        run does not fit in memory.
 
     Examples
     --------
@@ -451,10 +478,20 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     >>> r.site_density.shape, round(float(r.site_density.sum()), 9)
     ((20,), 10.0)
     """
+    n_A = validate.integer("n_A", n_A, 1)
+    n_B = validate.integer("n_B", n_B, 1)
+    n_C = validate.integer("n_C", n_C, 1)
     p = validate.real("p", p, 0.0, 1.0)
     q = 1.0 - p if q is None else validate.real("q", q, 0.0, 1.0)
-    g = three_branch_graph(n_A, n_B, n_C, p=p, q=q, gamma_B=gamma_B, gamma_C=gamma_C)
     rho = validate.real("rho", rho, 0.0, lo_open=True)
+    n_blocks = validate.integer("n_blocks", n_blocks, 2)
+    n = n_A + n_B + n_C + 2
+    M_est = rho * n
+    _require_run(f"n_A + n_B + n_C + 2 = {n}" if n >= M_est else f"rho = {rho:g} ({M_est:.3g} particles)",
+                 n, 2 * n + 4, n_blocks, 3, n, graphs=2,
+                 extra=_ZRP_THEORY_BYTES_SITE * n + 32 * (M_est + 1),
+                 what="the graph, the run and the exact fixed-M densities")
+    g = three_branch_graph(n_A, n_B, n_C, p=p, q=q, gamma_B=gamma_B, gamma_C=gamma_C)
     drift = max(abs(p - q), 0.05)
     if t_max is None:
         t_max = 40.0 * g.n / drift
@@ -462,7 +499,6 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     if t_relax is None:
         t_relax = 10.0 * g.n / drift
     t_relax = validate.real("t_relax", t_relax, 0.0)
-    n_blocks = validate.integer("n_blocks", n_blocks, 2)
     show, label = _resolve_progress(progress, desc, "zero range process")
     zf = zrp_fugacities(n_A, n_B, n_C, p, q, gamma_B, gamma_C)
     z = np.zeros(g.n)
@@ -476,7 +512,7 @@ def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, g
     m0 = stationary_masses(np.ones(g.n), Mtot, seed=int(s[0]), zrp=True)
     events, seconds = 0, 0.0
     if t_relax > 0:
-        rr = simulate(g, m0, t_relax, zrp=True, seed=int(s[1]), progress=False)
+        rr = simulate(g, m0, t_relax, zrp=True, seed=int(s[1]), progress=show, desc=label + " (relax)")
         m0, events, seconds = rr.masses, rr.events, rr.seconds
     bulk = {b: _bulk(g.info[b]) for b in BRANCHES}
     run = simulate(g, m0, t_max, n_blocks=n_blocks, regions=[bulk[b] for b in BRANCHES], zrp=True,
