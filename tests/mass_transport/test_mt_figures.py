@@ -103,3 +103,19 @@ def test_python_dash_m():
                         "--t-max", "500", "--t-relax", "10"], capture_output=True, text=True, env=env, timeout=300)
     assert p.returncode == 0, p.stderr
     assert "zrp (ci scale)" in p.stdout and "RuntimeWarning" not in p.stderr
+
+
+def test_schematics_draw_and_old_module_reexports():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from noneq import mass_transport_plots as old
+    from noneq.mass_transport import plots
+
+    for name in plots.__all__:
+        assert getattr(old, name) is getattr(plots, name)
+        fig, ax = plt.subplots()
+        assert getattr(plots, name)(ax) is ax and ax.patches
+        plt.close(fig)

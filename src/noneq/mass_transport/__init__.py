@@ -32,6 +32,8 @@ Modules
                 :func:`simulate_three_branch`, :func:`simulate_zrp_three_branch`
 ``results``     the result records
 ``figures``     settings of Figs. 3, 5, 6, 7 and of the ZRP section at the ci/book/paper scales
+``plots``       the schematics of Figs. 1, 2 and 4 (matplotlib; not imported here:
+                ``from noneq.mass_transport import plots``)
 ``cli``         the command line ``python -m noneq.mass_transport fig3|fig5|fig6|fig7|zrp``
 
 Everything public is importable from here: ``from noneq import mass_transport as mt``.
