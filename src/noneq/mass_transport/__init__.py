@@ -31,8 +31,11 @@ Modules
 ``models``      the paper's runs: :func:`simulate_ring`, :func:`simulate_ring_probe`,
                 :func:`simulate_three_branch`, :func:`simulate_zrp_three_branch`
 ``results``     the result records
-``figures``     settings of Figs. 3, 5, 6, 7 and of the ZRP section at the ci/book/paper scales
-``cli``         the command line ``python -m noneq.mass_transport fig3|fig5|fig6|fig7|zrp``
+``figures``     settings of Figs. 3, 5, 6, 7, the ZRP section, the rings of Sec. 2 and the slider
+                at the ci/book/paper scales
+``plots``       the schematics of Figs. 1, 2 and 4 (matplotlib; not imported here:
+                ``from noneq.mass_transport import plots``)
+``cli``         the command line ``python -m noneq.mass_transport ring|fig3|fig5|fig6|fig7|zrp|gamma_eta``
 
 Everything public is importable from here: ``from noneq import mass_transport as mt``.
 """
@@ -41,7 +44,7 @@ from __future__ import annotations
 
 from .cli import main
 from .dynamics import simulate, stationary_masses
-from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, ZRP, FigureSettings
+from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, GAMMA_ETA, RING, ZRP, FigureSettings
 from .graphs import BRANCHES, Graph, attach_probe, random_eta, ring_graph, sinusoidal_eta, three_branch_graph
 from .models import simulate_ring, simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
 from .results import RingProbeResult, RingResult, Run, ThreeBranchResult, ThreeBranchTheory, ZRPResult
@@ -92,11 +95,13 @@ __all__ = [
     "ThreeBranchTheory",
     "BRANCHES",
     "FigureSettings",
+    "RING",
     "FIG3",
     "FIG5",
     "FIG6",
     "FIG7",
     "ZRP",
+    "GAMMA_ETA",
     "FIGURES",
     "main",
 ]

@@ -1,4 +1,6 @@
-"""Command line: ``python -m noneq.mass_transport fig3|fig5|fig6|fig7|zrp [--scale ci|book|paper] [--seed N]``.
+"""Command line: ``python -m noneq.mass_transport NAME [--scale ci|book|paper] [--seed N]``.
+
+``NAME`` is one of ``ring``, ``fig3``, ``fig5``, ``fig6``, ``fig7``, ``zrp``, ``gamma_eta``.
 
 The runs are those of :mod:`~noneq.mass_transport.figures`; the settings are
 printed before the numbers. The scale defaults to ``NONEQ_SCALE`` when it is set
@@ -23,11 +25,31 @@ from ..scale import ENV_VAR, SCALES
 from ..scale import scale as _active_scale
 from .dynamics import simulate, stationary_masses
 from .figures import FIGURES
-from .graphs import BRANCHES, ring_graph
-from .models import simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
-from .theory import alpha_theory, three_branch_theory
+from .graphs import BRANCHES, ring_graph, sinusoidal_eta
+from .models import simulate_ring, simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
+from .theory import alpha_theory, flux_theory, g_conservation_baseline, three_branch_theory
+from .windows import ring_windows, three_branch_windows
 
 __all__ = ["main"]
+
+
+def _mean_err(x):
+    """Mean and standard error of independent values."""
+    x = np.asarray(x, dtype=float)
+    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
+
+
+def _run_ring(s, a, out):
+    eta_sin = sinusoidal_eta(s.N)
+    rings = {"hom": (s.eta, 1.0, s.eta / s.rho), "dis": (eta_sin, s.p_dis, eta_sin.sum() / (s.rho * s.N))}
+    for j, (key, (eta, p, lam)) in enumerate(rings.items()):
+        flux = [simulate_ring(s.N, rho=s.rho, eta=eta, p=p, t_max=s.t_max, seed=s.seeds(k)[j],
+                              n_blocks=s.n_blocks if k == 0 else 10, progress=False)["flux"].mean()
+                for k in _progress_bar(range(s.n_seed), desc=key)]
+        m, e = _mean_err(flux)
+        print(f"{key} ring (p = {p:g}): mean flux per link over {s.n_seed} runs = {m:.4f} +- {e:.4f}, "
+              f"eq. (11): {flux_theory(lam, p):.4f}")
+        out[key + "_flux"] = np.array(flux)
 
 
 def _fig5_branch(args):
@@ -142,6 +164,36 @@ def _run_fig6(s, a, out):
     print(f"ring control, sizes {ells.tolist()}: g/rho^2 = " + " ".join(f"{v:.3f}" for v in vals.mean(axis=0))
           + "; exact " + " ".join(f"{v:.3f}" for v in (1 - ells / Nr) * Nr / (Nr + 1)))
     out["ring_control"] = vals
+    _run_windows(s, out)
+
+
+def _window_excess(res, part):
+    """g / rho^2 minus the conservation baseline on every window of ``part`` (start, middle, end per size), then
+    on the whole part."""
+    sizes, dens = list(res.sizes.values()), list(res.density.values())
+    rw = res.window_density[part]
+    ell2 = np.broadcast_to(res.ells[:, None], rw.shape)
+    meas = np.append(res.g[part] / rw ** 2, res.g_whole[part] / res.density[part] ** 2)
+    base = np.append(g_conservation_baseline(ell2, rw, sizes, dens),
+                     g_conservation_baseline(res.sizes[part], res.density[part], sizes, dens))
+    return meas - base
+
+
+def _run_windows(s, out):
+    win = [three_branch_windows(s.N_b, s.win_rho, gamma_B=s.gamma_B, gamma_C=s.gamma_C, p=s.p, t_max=s.t_max,
+                                t_relax=s.t_relax, seed=s.win_seed + k)
+           for k in _progress_bar(range(s.n_win), desc="windows")]
+    ctl = [ring_windows(3 * s.N_b, s.win_rho, part=s.N_b, t_max=s.t_max, seed=s.ring_seed + k)
+           for k in _progress_bar(range(s.n_win), desc="ring windows")]
+    ells = win[0].ells
+    print(f"windows of {ells.tolist()} sites, {s.n_win} runs at rho = {s.win_rho:g}: g/rho^2 minus the "
+          f"conservation baseline (eq. 14), start / middle / end of {ells[0]} sites, whole part")
+    for part, runs in [(b, win) for b in BRANCHES] + [("ring", ctl)]:
+        d = np.array([_window_excess(r, part) for r in runs])
+        m, e = d.mean(axis=0), d.std(axis=0, ddof=1) / math.sqrt(len(runs))
+        print(f"  {part:>4}: " + " ".join(f"{m[i]:+.3f}+-{e[i]:.3f}" for i in (0, 1, 2, -1))
+              + f"; z(start) = {m[0] / e[0]:+.1f}")
+        out["window_excess_" + part] = d
 
 
 def _run_fig7(s, a, out):
@@ -155,24 +207,33 @@ def _run_fig7(s, a, out):
         for b in BRANCHES:
             out.setdefault("lam_" + b, []).append(r.lam[b])
             out.setdefault("lam_err_" + b, []).append(r.lam_err[b])
+    # one value per run, 3 rho (lambda_BC - lambda_A) with lambda_BC the mean of B and C; errors from the spread
     means, errs = [], []
     for Nb in s.sizes:
-        vals, ers = [], []
+        vals = []
         for rep in range(s.n_rep):
             r = simulate_three_branch(Nb, s.rho, seed=s.seed + 10 * Nb + rep, progress=False)
-            for b in "BC":
-                vals.append(3 * s.rho * (r.lam[b] - r.lam["A"]))
-                ers.append(3 * s.rho * math.hypot(r.lam_err[b], r.lam_err["A"]))
-        w = 1 / np.array(ers) ** 2
-        means.append(float(np.sum(w * vals) / np.sum(w)))
-        errs.append(float(1 / np.sqrt(np.sum(w))))
-        print(f"N_b = {Nb:5d}: 3 rho (lambda_BC - lambda_A) = {means[-1]:.4f} +- {errs[-1]:.4f} (eq. 35: 1)")
+            vals.append(3 * s.rho * ((r.lam["B"] + r.lam["C"]) / 2 - r.lam["A"]))
+        m, e = _mean_err(vals)
+        means.append(m)
+        errs.append(e)
+        print(f"N_b = {Nb:5d}: 3 rho (lambda_BC - lambda_A) = {m:.4f} +- {e:.4f} over {s.n_rep} runs (eq. 35: 1)")
     A = np.vstack([np.ones(len(s.sizes)), 1 / np.array(s.sizes)]).T
     W = np.diag(1 / np.array(errs) ** 2)
     cov = np.linalg.inv(A.T @ W @ A)
     coef = cov @ A.T @ W @ np.array(means)
     print(f"fit a + b/N_b: a = {coef[0]:.4f} +- {math.sqrt(cov[0, 0]):.4f}, b = {coef[1]:.2f}")
     out["sizes"], out["shift"], out["shift_err"] = np.array(s.sizes), np.array(means), np.array(errs)
+    for j, p in enumerate(s.p_values):
+        t_max, t_relax = s.p_times(p)
+        vals = []
+        for rep in range(s.n_rep_p):
+            r = simulate_three_branch(s.N_b_p, s.rho, p=p, t_max=t_max, t_relax=t_relax,
+                                      seed=s.p_seed + 100 * j + rep, progress=False)
+            vals.append(3 * s.rho * ((r.lam["B"] + r.lam["C"]) / 2 - r.lam["A"]))
+        m, e = _mean_err(vals)
+        print(f"p = {p:g}, N_b = {s.N_b_p}: 3 rho (lambda_BC - lambda_A) = {m:.4f} +- {e:.4f} over {s.n_rep_p} runs")
+        out[f"shift_p{p:g}"] = np.array(vals)
 
 
 def _run_zrp(s, a, out):
@@ -184,6 +245,22 @@ def _run_zrp(s, a, out):
     out["site_density"], out["theory_density"] = r.site_density, r.theory_density
 
 
+def _run_gamma_eta(s, a, out):
+    lam = np.zeros((len(s.gammas), len(s.etas), 3))
+    th = np.zeros_like(lam)
+    for i, g in enumerate(_progress_bar(s.gammas, desc="gamma")):
+        for j, eta in enumerate(s.etas):
+            r = simulate_three_branch(s.N_b, s.rho, g, 1 - g, p=s.p, eta=eta, n_blocks=s.n_blocks, seed=s.seed,
+                                      progress=False)
+            t = three_branch_theory(s.rho, g, 1 - g, eta)
+            lam[i, j] = [r.lam[b] for b in BRANCHES]
+            th[i, j] = [t["lam"][b] for b in BRANCHES]
+            print(f"gamma_B = {g:g}, eta = {eta:g}: lam~ A, B, C = "
+                  + " ".join(f"{r.lam[b]:.4f}+-{r.lam_err[b]:.4f}" for b in BRANCHES)
+                  + "; flux balance eq. (18): " + " ".join(f"{t['lam'][b]:.4f}" for b in BRANCHES))
+    out["lam"], out["lam_theory"] = lam, th
+
+
 def _overrides(name, s, a):
     """Apply the command-line overrides (--seed, --N, --N-pr, --t-max, --t-relax) to the settings ``s``."""
     rep = {}
@@ -193,17 +270,18 @@ def _overrides(name, s, a):
         if a.seed is not None:
             rep["seed"] = a.seed
         return dataclasses.replace(s, **rep)
-    size = {"fig3": "N", "fig5": "N_b", "fig6": "N_b", "zrp": "n"}[name]
+    names = {f.name for f in dataclasses.fields(s)}
+    size = {"ring": "N", "fig3": "N", "fig5": "N_b", "fig6": "N_b", "zrp": "n", "gamma_eta": "N_b"}[name]
     if a.N is not None:
         rep[size] = a.N
-    if a.N_pr is not None and name in ("fig3", "fig5"):
-        rep["N_pr"] = a.N_pr
-    if a.t_max is not None:
-        rep["t_max"] = a.t_max
-    if a.t_relax is not None and name != "fig3":
-        rep["t_relax"] = a.t_relax
+    for arg, field in ((a.N_pr, "N_pr"), (a.t_max, "t_max"), (a.t_relax, "t_relax")):
+        if arg is not None and field in names:
+            rep[field] = arg
     if a.seed is not None:
-        rep["seed"] = a.seed
+        if name == "ring":
+            rep["seed_hom"], rep["seed_dis"] = a.seed, a.seed + 1
+        else:
+            rep["seed"] = a.seed
         if name == "fig3":
             rep["eta_seed"] = a.seed
     return dataclasses.replace(s, **rep)
@@ -212,7 +290,7 @@ def _overrides(name, s, a):
 def main(argv=None):
     """Run one figure of arXiv 1106.5652 from the command line.
 
-    ``python -m noneq.mass_transport {fig3,fig5,fig6,fig7,zrp} [--scale ci|book|paper] [--seed N]
+    ``python -m noneq.mass_transport {ring,fig3,fig5,fig6,fig7,zrp,gamma_eta} [--scale ci|book|paper] [--seed N]
     [--out file.npz] [--N ...] [--N-pr ...] [--t-max ...] [--t-relax ...] [--jobs 3] [--branches ABC]``.
 
     Parameters
@@ -235,7 +313,8 @@ def main(argv=None):
     ap.add_argument("--out", default=None, help="save results to this .npz file")
     ap.add_argument("--t-max", type=float, default=None, help="measurement time")
     ap.add_argument("--t-relax", type=float, default=None, help="relaxation time (fig5, fig6, fig7, zrp)")
-    ap.add_argument("--N", type=int, default=None, help="system size (N for fig3, N_b for fig5-7, n for zrp)")
+    ap.add_argument("--N", type=int, default=None,
+                    help="system size (N for ring and fig3, N_b for fig5-7 and gamma_eta, n for zrp)")
     ap.add_argument("--N-pr", type=int, default=None, help="probe size (fig3, fig5)")
     ap.add_argument("--jobs", type=int, default=3, help="fig5: run the three branches in this many processes")
     ap.add_argument("--branches", default="ABC", help="fig5: which probe runs (subset of ABC)")
@@ -254,7 +333,9 @@ def main(argv=None):
     if a.what == "fig5":
         _run_fig5(s, a, out, ap.error)
     else:
-        {"fig3": _run_fig3, "fig6": _run_fig6, "fig7": _run_fig7, "zrp": _run_zrp}[a.what](s, a, out)
+        runs = {"ring": _run_ring, "fig3": _run_fig3, "fig6": _run_fig6, "fig7": _run_fig7, "zrp": _run_zrp,
+                "gamma_eta": _run_gamma_eta}
+        runs[a.what](s, a, out)
     if a.out:
         print("saved", _save(a.out, out))
     return 0

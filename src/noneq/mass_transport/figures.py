@@ -1,23 +1,23 @@
 """One settings object per figure of arXiv 1106.5652, at the three work scales of :mod:`noneq.scale`.
 
 ``FIG3.at("paper")`` returns the concrete sizes of Fig. 3 at the paper's scale;
-``FIG3.at()`` follows ``NONEQ_SCALE``. The ``ci`` and ``book`` values are those of
-the chapter's notebooks (``pick(ci=..., book=..., paper=...)``); the ``paper`` values
+``FIG3.at()`` follows ``NONEQ_SCALE``. The chapter's notebooks, the command line
+(``python -m noneq.mass_transport NAME``) and the tests all read these objects.
+The ``ci`` and ``book`` values are what the notebooks run; the ``paper`` values
 are the paper's sizes (Fig. 3: N = 15870, N_pr = 512; Fig. 5: N_b = 43348,
 N_pr = 1024; Figs. 6-7: N_b = 341) with the run lengths of the former command line.
-Where the notebooks and the former command line disagreed, the notebooks win
-(they are what the book shows): Fig. 5 uses 120 measurement and 100 relaxation
-blocks and seeds 50 + k (the command line had 100 and 10 blocks and seeds 1 + k);
-Figs. 6-7 at the paper scale scan 20 densities from 0.05 to 1 (the command line
-scanned 10 from 0.1); the ZRP run uses the notebook's seed 7, run length and
-relaxation ``60 n / rho`` (the command line used seed 1 and the defaults of
-:func:`~noneq.mass_transport.simulate_zrp_three_branch`). Figs. 6 and 7 show the same
-density scan; Fig. 7 adds the finite-size series of the chapter.
+Fig. 5 uses 120 measurement and 100 relaxation blocks and seeds 50 + k; Figs. 6-7
+at the paper scale scan 20 densities from 0.05 to 1; the ZRP run uses seed 7 and
+relaxation ``60 n / rho``. Figs. 6 and 7 share one density scan; Fig. 6 adds the
+window runs (eq. 14 at the start, middle and end of each branch, with a ring as the
+factorised control) and Fig. 7 the finite-size series and the runs at ``p < 1``.
+``RING`` (eqs. 9 and 11 on rings) and ``GAMMA_ETA`` (the chapter's slider over
+``gamma`` and ``eta``, eqs. 18 and 35) size the chapter's other figures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -29,16 +29,20 @@ from .graphs import random_eta, sinusoidal_eta
 
 __all__ = [
     "FigureSettings",
+    "RingSettings",
     "RingProbeSettings",
     "ProbeBranchSettings",
     "DensityScanSettings",
     "FiniteSizeSettings",
     "ZRPSettings",
+    "GammaEtaSettings",
+    "RING",
     "FIG3",
     "FIG5",
     "FIG6",
     "FIG7",
     "ZRP",
+    "GAMMA_ETA",
     "FIGURES",
 ]
 
@@ -52,6 +56,48 @@ def _check_positive(obj, names_int=(), names_real=(), names_nonneg=(), minimum=N
         validate.real(n, getattr(obj, n), 0.0, lo_open=True)
     for n in names_nonneg:
         validate.real(n, getattr(obj, n), 0.0)
+
+
+@dataclass(frozen=True)
+class RingSettings:
+    """Sec. 2: the stationary law (eq. 9) and the flux (eq. 11) on a homogeneous and a disordered ring.
+
+    Attributes
+    ----------
+    N : int
+        Ring size.
+    t_max : float
+        Run length of every run.
+    n_seed : int
+        Independent runs per ring for the mean flux (eq. 11), seeds ``seed + 100 k``.
+    n_blocks : int
+        Blocks (snapshots) of the first run of each ring, used for eq. (9).
+    rho, eta : float
+        Density and exponent of the homogeneous ring (paper: 2 and 2).
+    p_dis : float
+        Forward weight of the disordered ring (exponents ``2 + sin(2 pi i / N)``).
+    seed_hom, seed_dis : int
+        Seeds of run 0 of the homogeneous and of the disordered ring.
+    """
+
+    N: int
+    t_max: float
+    n_seed: int
+    n_blocks: int = 40
+    rho: float = 2.0
+    eta: float = 2.0
+    p_dis: float = 0.75
+    seed_hom: int = 1
+    seed_dis: int = 2
+
+    def __post_init__(self):
+        _check_positive(self, ("N", "n_seed", "n_blocks"), ("t_max", "rho", "eta", "p_dis"),
+                        ("seed_hom", "seed_dis"), minimum={"N": 2, "n_seed": 2})
+        validate.real("p_dis", self.p_dis, 0.0, 1.0)
+
+    def seeds(self, k):
+        """Seeds of run ``k`` (homogeneous, disordered): ``seed_hom + 100 k``, ``seed_dis + 100 k``."""
+        return self.seed_hom + 100 * k, self.seed_dis + 100 * k
 
 
 @dataclass(frozen=True)
@@ -162,6 +208,16 @@ class DensityScanSettings:
     t_max, t_relax : float or None
         Measurement and relaxation times (None: the defaults of
         :func:`~noneq.mass_transport.simulate_three_branch`, ``20 N_b / rho`` and ``10 N_b / rho``).
+    n_win : int
+        Independent window runs (:func:`~noneq.mass_transport.three_branch_windows`, seeds
+        ``win_seed + k``) and as many ring controls of ``3 N_b`` sites
+        (:func:`~noneq.mass_transport.ring_windows`, seeds ``ring_seed + k``).
+    win_rho : float
+        Global density of the window runs.
+    win_seed, ring_seed : int
+        Base seeds of the window runs and of their ring controls.
+    n_bins : int
+        Bins of the density profile along each branch (from the window runs).
     """
 
     N_b: int
@@ -173,9 +229,15 @@ class DensityScanSettings:
     n_ring: int = 4
     t_max: float | None = None
     t_relax: float | None = None
+    n_win: int = 16
+    win_rho: float = 0.5
+    win_seed: int = 700
+    ring_seed: int = 800
+    n_bins: int = 8
 
     def __post_init__(self):
-        _check_positive(self, ("N_b", "n_ring"), (), ("seed",), minimum={"N_b": 8})
+        _check_positive(self, ("N_b", "n_ring", "n_win", "n_bins"), ("win_rho",), ("seed", "win_seed", "ring_seed"),
+                        minimum={"N_b": 8, "n_win": 2})
         validate.array("rhos", self.rhos, lo=0.0, lo_open=True)
         if self.t_max is not None:
             validate.real("t_max", self.t_max, 0.0, lo_open=True)
@@ -199,11 +261,22 @@ class FiniteSizeSettings:
     sizes : tuple of int
         Branch sizes of the finite-size series.
     n_rep : int
-        Independent runs per size (seed ``seed + 10 N_b + rep``).
+        Independent runs per size (seed ``seed + 10 N_b + rep``); the error of each point
+        is the spread of these runs.
     rho : float
         Density of the series.
     seed : int
         Base seed of the series.
+    p_values : tuple of float
+        Forward weights ``p < 1`` at which the shift is measured again.
+    N_b_p : int
+        Branch size of the runs at ``p < 1`` (one of ``sizes``, whose ``p = 1`` point
+        completes the comparison).
+    n_rep_p : int
+        Independent runs per ``p`` (seed ``p_seed + 100 j + rep`` for the ``j``-th ``p``),
+        each relaxed for ``10 t`` and measured for ``20 t``, ``t = N_b / (rho (p - q))``.
+    p_seed : int
+        Base seed of the runs at ``p < 1``.
     """
 
     scan: DensityScanSettings
@@ -211,11 +284,34 @@ class FiniteSizeSettings:
     n_rep: int
     rho: float = 0.5
     seed: int = 1000
+    p_values: tuple = (0.75, 0.6)
+    N_b_p: int = 32
+    n_rep_p: int = 3
+    p_seed: int = 3000
 
     def __post_init__(self):
-        _check_positive(self, ("n_rep",), ("rho",), ("seed",))
+        _check_positive(self, ("n_rep", "n_rep_p"), ("rho",), ("seed", "p_seed"), minimum={"n_rep": 2, "n_rep_p": 2})
         for s in self.sizes:
             validate.integer("sizes", s, 8)
+        validate.array("p_values", self.p_values, lo=0.5, hi=1.0, lo_open=True)
+        if self.N_b_p not in self.sizes:
+            raise ValueError(f"N_b_p must be one of sizes {self.sizes}, got {self.N_b_p}")
+
+    def p_times(self, p):
+        """Times ``(20 t, 10 t)`` of the runs at forward weight ``p``, ``t = N_b_p / (rho (p - q))``.
+
+        Parameters
+        ----------
+        p : float
+            Forward weight in (1/2, 1].
+
+        Returns
+        -------
+        tuple of float
+            ``(t_max, t_relax)``.
+        """
+        t = self.N_b_p / (self.rho * (2 * p - 1))
+        return 20 * t, 10 * t
 
 
 @dataclass(frozen=True)
@@ -248,6 +344,43 @@ class ZRPSettings:
 
     def __post_init__(self):
         _check_positive(self, ("n", "n_blocks"), ("t_max", "rho", "p"), ("t_relax", "seed"), minimum={"n_blocks": 2})
+
+
+@dataclass(frozen=True)
+class GammaEtaSettings:
+    """The chapter's slider: the three-branch model over a grid of ``gamma_B = gamma`` and ``eta`` (eqs. 18, 35).
+
+    Attributes
+    ----------
+    N_b : int
+        Sites per branch.
+    rho : float
+        Global density.
+    gammas : tuple of float
+        ``gamma_B`` values in (0, 1); ``gamma_C = 1 - gamma_B``.
+    etas : tuple of float
+        Exponents ``eta`` (``f(m) = m^(eta - 1)``), all > 0.
+    p : float
+        Forward weight.
+    n_blocks : int
+        Blocks of each run.
+    seed : int
+        Seed of every run of the grid.
+    """
+
+    N_b: int
+    rho: float = 0.5
+    gammas: tuple = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    etas: tuple = (0.5, 1.0, 2.0, 3.0)
+    p: float = 1.0
+    n_blocks: int = 10
+    seed: int = 77
+
+    def __post_init__(self):
+        _check_positive(self, ("N_b", "n_blocks"), ("rho", "p"), ("seed",), minimum={"N_b": 8, "n_blocks": 2})
+        if not all(0.0 < g < 1.0 for g in self.gammas):
+            raise ValueError(f"gammas must all lie in (0, 1), got {self.gammas}")
+        validate.array("etas", self.etas, lo=0.0, lo_open=True)
 
 
 @dataclass(frozen=True)
@@ -309,19 +442,32 @@ class FigureSettings:
         -------
         str
         """
-        s = self.at(scale)
         lines = [f"{self.name} ({_active_scale(scale)} scale): {self.title}"]
-        for f in fields(s):
-            v = getattr(s, f.name)
-            if isinstance(v, tuple) and v and isinstance(v[0], float):
-                v = "(" + ", ".join(f"{x:g}" for x in v) + ")"
-            lines.append(f"  {f.name} = {v}")
+
+        def add(obj, prefix):
+            for f in fields(obj):
+                v = getattr(obj, f.name)
+                if is_dataclass(v):
+                    add(v, prefix + f.name + ".")
+                    continue
+                if isinstance(v, tuple) and v and isinstance(v[0], float):
+                    v = "(" + ", ".join(f"{x:g}" for x in v) + ")"
+                lines.append(f"  {prefix}{f.name} = {v}")
+
+        add(self.at(scale), "")
         return "\n".join(lines)
 
 
 def _rhos(*values):
     return tuple(float(x) for x in values)
 
+
+RING = FigureSettings(
+    "ring", "stationary law (eq. 9) and flux (eq. 11) on a homogeneous and a disordered ring (Sec. 2)",
+    ci=RingSettings(N=400, t_max=300.0, n_seed=6),
+    book=RingSettings(N=2000, t_max=400.0, n_seed=6),
+    paper=RingSettings(N=15870, t_max=400.0, n_seed=8),
+)
 
 FIG3 = FigureSettings(
     "fig3", "probe chemical potential relaxing to sum(eta)/M on a disordered ring (Figs. 2-3, eqs. 7-8)",
@@ -338,9 +484,10 @@ FIG5 = FigureSettings(
 )
 
 _SCAN = {
-    "ci": DensityScanSettings(N_b=64, rhos=_rhos(0.25, 0.5, 0.75, 1.0), n_ring=4),
-    "book": DensityScanSettings(N_b=341, rhos=_rhos(*np.linspace(0.1, 1.0, 10)), n_ring=6),
-    "paper": DensityScanSettings(N_b=341, rhos=_rhos(*np.linspace(0.05, 1.0, 20)), n_ring=10),
+    "ci": DensityScanSettings(N_b=64, rhos=_rhos(0.25, 0.5, 0.75, 1.0), n_ring=4, n_win=16, n_bins=8),
+    "book": DensityScanSettings(N_b=341, rhos=_rhos(*np.linspace(0.1, 1.0, 10)), n_ring=6, n_win=12, n_bins=16),
+    "paper": DensityScanSettings(N_b=341, rhos=_rhos(*np.linspace(0.05, 1.0, 20)), n_ring=10, n_win=24,
+                                 n_bins=32),
 }
 
 FIG6 = FigureSettings(
@@ -350,9 +497,10 @@ FIG6 = FigureSettings(
 
 FIG7 = FigureSettings(
     "fig7", "rescaled chemical potentials and the shift alpha(rho) = 1/(3 rho) (Fig. 7, eqs. 32-35)",
-    ci=FiniteSizeSettings(_SCAN["ci"], sizes=(32, 64), n_rep=2),
-    book=FiniteSizeSettings(_SCAN["book"], sizes=(48, 96, 192, 384), n_rep=3),
-    paper=FiniteSizeSettings(_SCAN["paper"], sizes=(48, 96, 192, 384, 768, 1536), n_rep=4),
+    ci=FiniteSizeSettings(_SCAN["ci"], sizes=(32, 64), n_rep=4, N_b_p=32, n_rep_p=3),
+    book=FiniteSizeSettings(_SCAN["book"], sizes=(48, 96, 192, 384), n_rep=8, N_b_p=96, n_rep_p=6),
+    paper=FiniteSizeSettings(_SCAN["paper"], sizes=(48, 96, 192, 384, 768, 1536), n_rep=12, N_b_p=96,
+                             n_rep_p=8),
 )
 
 ZRP = FigureSettings(
@@ -362,5 +510,12 @@ ZRP = FigureSettings(
     paper=ZRPSettings(n=1000, t_max=2e6, t_relax=20 * 3 * 1000 / 0.5),
 )
 
+GAMMA_ETA = FigureSettings(
+    "gamma_eta", "local chemical potentials over gamma_B = 1 - gamma_C and eta against flux balance (eqs. 18, 35)",
+    ci=GammaEtaSettings(N_b=32),
+    book=GammaEtaSettings(N_b=128),
+    paper=GammaEtaSettings(N_b=341),
+)
+
 #: Every figure by its command-line name.
-FIGURES = {f.name: f for f in (FIG3, FIG5, FIG6, FIG7, ZRP)}
+FIGURES = {f.name: f for f in (RING, FIG3, FIG5, FIG6, FIG7, ZRP, GAMMA_ETA)}

@@ -1,0 +1,111 @@
+"""Schematics of arXiv 1106.5652 redrawn with matplotlib (Figs. 1, 2 and 4).
+
+Each function draws into a given :class:`matplotlib.axes.Axes` and returns it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+
+from ..style import COLORS
+
+__all__ = ["draw_ring_dynamics", "draw_probe_contact", "draw_three_branch"]
+
+
+def _arrow(ax, a, b, text=None, color="k", rad=0.0, offset=(0, 0.12), fs=11, lw=1.4):
+    ar = FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=12, color=color, lw=lw,
+                         connectionstyle=f"arc3,rad={rad}", shrinkA=2, shrinkB=2)
+    ax.add_patch(ar)
+    if text:
+        mx, my = (a[0] + b[0]) / 2 + offset[0], (a[1] + b[1]) / 2 + offset[1]
+        ax.text(mx, my, text, ha="center", va="center", fontsize=fs, color=color)
+
+
+def draw_ring_dynamics(ax, masses=(0.9, 1.6, 0.7)):
+    """Fig. 1: a mass ``mu`` leaves site ``i`` to ``i+1`` (rate ``p phi``) or ``i-1`` (``q phi``)."""
+    xs = [0.0, 1.2, 2.4]
+    names = ["$i-1$", "$i$", "$i+1$"]
+    for x, m, nm, lab in zip(xs, masses, names, ["$m_{i-1}$", "$m_i$", "$m_{i+1}$"]):
+        ax.add_patch(Rectangle((x - 0.35, 0), 0.7, m, fc=COLORS[5], ec="k", lw=1))
+        ax.text(x, -0.22, nm, ha="center", va="top")
+        ax.text(x, m / 2, lab, ha="center", va="center")
+    mu = 0.45
+    top = masses[1]
+    ax.add_patch(Rectangle((xs[1] - 0.35, top - mu), 0.7, mu, fc=COLORS[1], ec="k", lw=1, alpha=0.9))
+    ax.text(xs[1] + 0.45, top - mu / 2, r"$\mu$", va="center", color=COLORS[1])
+    _arrow(ax, (xs[1], top + 0.1), (xs[2], masses[2] + 0.15), "$p$", rad=-0.4, offset=(0.1, 0.45))
+    _arrow(ax, (xs[1], top + 0.1), (xs[0], masses[0] + 0.15), "$q$", rad=0.4, offset=(-0.1, 0.45))
+    ax.text(xs[1], top + 0.95, r"$\varphi_i(\mu|m_i) = v(\mu)\,f_i(m_i-\mu)/f_i(m_i)$", ha="center")
+    ax.set_xlim(-0.8, 3.2)
+    ax.set_ylim(-0.5, top + 1.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_probe_contact(ax, n_main=7, n_probe=10):
+    """Fig. 2 as simulated: a probe ring joined to site ``i`` by one link each way.
+
+    Along the main chain ``i-1 -> i -> i+1`` (rates ``phi``), the probe ring (rates
+    ``phi_pr``), and the contact ``i <-> pr`` with unit weight in each direction, so
+    that every site has equal total in- and out-weights (eq. 13).
+    """
+    xs = np.arange(n_main) - n_main // 2
+    for x in xs:
+        ax.add_patch(Circle((x, 0), 0.18, fc=COLORS[0] if x == 0 else "white", ec="k", lw=1, zorder=3))
+    for x in xs[:-1]:
+        _arrow(ax, (x + 0.18, 0), (x + 0.82, 0))
+    for x, t in zip((-1, 0, 1), ("$i-1$", "$i$", "$i+1$")):
+        ax.text(x, -0.35, t, ha="center", va="top")
+    ax.text(xs[0] - 0.5, 0, "main\nsystem", ha="right", va="center", fontsize=11)
+    R, cy = 1.0, 2.9
+    ang = -np.pi / 2 + 2 * np.pi * np.arange(n_probe) / n_probe
+    px, py = R * np.cos(ang), cy + R * np.sin(ang)
+    for k in range(n_probe):
+        ax.add_patch(Circle((px[k], py[k]), 0.13, fc=COLORS[1] if k == 0 else "white", ec=COLORS[1], lw=1, zorder=3))
+        k2 = (k + 1) % n_probe
+        _arrow(ax, (px[k], py[k]), (px[k2], py[k2]), color=COLORS[1], lw=1.0)
+    ax.text(R + 0.35, cy, "probe,\n" + r"$f_{\rm pr}\equiv 1$", color=COLORS[1], va="center",
+            fontsize=11)
+    _arrow(ax, (-0.1, 0.18), (px[0] - 0.1, py[0] - 0.13), r"$\varphi_i$", rad=0.45, offset=(-0.6, 0),
+           fs=13)
+    _arrow(ax, (px[0] + 0.1, py[0] - 0.13), (0.1, 0.18), r"$\varphi_{\rm pr}$", color=COLORS[1], rad=0.45,
+           offset=(0.65, 0), fs=13)
+    ax.set_xlim(xs[0] - 1.8, xs[-1] + 0.6)
+    ax.set_ylim(-0.8, cy + R + 0.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_three_branch(ax, gamma_B="B", gamma_C="C"):
+    """Fig. 4: oriented branches A, B, C between two branching points.
+
+    Mass goes forward (weight ``p``) along each branch and backward with ``q``; the
+    splitting node (top) reweights the transfers into B and C by ``gamma_B``,
+    ``gamma_C``, the merging node (bottom) the backward transfers likewise.
+    """
+    top, bot = (0.0, 2.0), (0.0, -2.0)
+    t = np.linspace(-np.pi / 2, np.pi / 2, 60)
+    paths = {"A": (np.zeros_like(t), 2 * np.sin(t)), "B": (-1.6 * np.cos(t), -2 * np.sin(t)),
+             "C": (1.6 * np.cos(t), -2 * np.sin(t))}
+    cols = {"A": COLORS[0], "B": COLORS[1], "C": COLORS[2]}
+    for b, (x, y) in paths.items():
+        ax.plot(x, y, color=cols[b], lw=2)
+        i = len(t) // 2
+        _arrow(ax, (x[i - 3], y[i - 3]), (x[i + 3], y[i + 3]), color=cols[b], lw=2)
+        ax.text(x[i] + (0.25 if b != "B" else -0.25), y[i], b, color=cols[b], ha="center", va="center", fontsize=13)
+        for k in range(4, len(t) - 4, 7):
+            ax.add_patch(Circle((x[k], y[k]), 0.07, fc="white", ec=cols[b], lw=1, zorder=3))
+    for pnt in (top, bot):
+        ax.add_patch(Circle(pnt, 0.13, fc="k", zorder=4))
+    ax.text(0.25, 2.3, rf"$\gamma_{{{gamma_B}}}\,p$ to B, $\gamma_{{{gamma_C}}}\,p$ to C", fontsize=12, ha="left")
+    ax.text(0.25, -2.45, rf"$\gamma_{{{gamma_B}}}\,q$ to B, $\gamma_{{{gamma_C}}}\,q$ to C", fontsize=12,
+            ha="left")
+    ax.text(-2.3, 0, "forward: $p$\nbackward: $q$", fontsize=11, ha="right", va="center")
+    ax.set_xlim(-4.0, 3.4)
+    ax.set_ylim(-2.8, 2.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
