@@ -43,6 +43,8 @@ figures
     one settings object per figure, frozen, with ci/book/paper variants (``FIG7.at("paper")``);
 runs
     each figure computed from its settings (:func:`run_fig7`, ...);
+plots
+    the chapter's figures (matplotlib; import ``noneq.phase_coexistence.plots``);
 cli
     the command line ``python -m noneq.phase_coexistence fig6|fig7|fig8|rho-bar
     [--scale ci|book|paper] [--seed N]``, which prints the settings it runs.
