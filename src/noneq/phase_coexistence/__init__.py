@@ -39,6 +39,9 @@ _kernels
     the compiled integrators.
 results
     result containers and their statistics (via :mod:`noneq.stats`).
+variational
+    eq. 3.39 / 4.9 on the lattice, the selected pinned state, the family of
+    pinned states and their saddle-node in kappa;
 figures
     one settings object per figure, frozen, with ci/book/paper variants (``FIG7.at("paper")``);
 runs
@@ -79,6 +82,13 @@ from .theory import (
     interface_chemical_potential_fixed_x,
     interface_chemical_potential_theory,
     x_eq,
+)
+from .variational import (
+    fold_point,
+    pinned_family,
+    pinned_state,
+    selected_steady_state,
+    variational_function,
 )
 
 __all__ = [
@@ -124,4 +134,9 @@ __all__ = [
     "run_fig7",
     "run_fig8",
     "run_rho_bar",
+    "variational_function",
+    "pinned_state",
+    "selected_steady_state",
+    "pinned_family",
+    "fold_point",
 ]
