@@ -167,6 +167,11 @@ class Fig8Settings:
         kappa_Lambda of the gas-first / liquid-first comparison of noisy runs.
     init_seeds : tuple of int
         Seeds of the gas-first and liquid-first runs of that comparison.
+    family_kappa : float
+        kappa_Lambda of the family of pinned states (every rotation of the profile).
+    branch_offsets : tuple of int
+        Offsets of the liquid domain (first liquid box after the battery) whose
+        pinned states are followed in kappa_Lambda from ``family_kappa`` to their end.
     """
 
     scale: str
@@ -186,10 +191,13 @@ class Fig8Settings:
     init: str = "liquid-first"
     init_kappas: tuple = (0.3, 0.5)
     init_seeds: tuple = (99, 98)
+    family_kappa: float = 0.5
+    branch_offsets: tuple = (0, 1, 2, 3, 32, 33, 63)
 
     def __post_init__(self):
         _check(self, ints=("N", "n_runs"), positive=("t_max", "init_t_max", "dt"), nonneg=("T_eff", "seed"),
-               tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds"))
+               tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds",
+                       "branch_offsets"))
 
 
 @dataclass(frozen=True)
@@ -214,11 +222,17 @@ class RhoBarSettings:
         Battery voltage of the noisy runs.
     seed : int
         Seed of the first noisy run; run n uses ``seed + n``.
+    selected_sizes : tuple of int
+        Ring sizes of the variational selection (eq. 3.39) at ``selected_rhos``.
+    selected_rhos : tuple of float
+        Mean densities of the variational selection.
     """
 
     scale: str
     rhos: tuple
     t_max: float
+    selected_sizes: tuple = (64, 128, 256)
+    selected_rhos: tuple = (1.0, 2.0)
     N: int = 64
     kappa: float = 0.1
     T_eff: float = 0.002
@@ -229,7 +243,7 @@ class RhoBarSettings:
 
     def __post_init__(self):
         _check(self, ints=("N",), positive=("t_max",), nonneg=("kappa", "T_eff", "seed"),
-               tuples=("rhos", "phis", "noisy_rhos"))
+               tuples=("rhos", "phis", "noisy_rhos", "selected_sizes", "selected_rhos"))
 
 
 @dataclass(frozen=True)
@@ -329,8 +343,10 @@ FIG8 = FigureSettings(
 RHO_BAR = FigureSettings(
     "rho-bar", "mu^I / phi against rho_bar at kappa_Lambda = 0.1 (eq. 4.22 and eqs. 2.39-2.43)",
     ci=RhoBarSettings("ci", rhos=(1.0, 1.5, 2.0), t_max=2_000.0),
-    book=RhoBarSettings("book", rhos=_rhos(range(12, 53, 4)), t_max=20_000.0),
-    paper=RhoBarSettings("paper", rhos=_rhos(range(4, 61, 2)), t_max=100_000.0),
+    book=RhoBarSettings("book", rhos=_rhos(range(12, 53, 4)), t_max=20_000.0,
+                        selected_sizes=(64, 128, 256, 512, 1024)),
+    paper=RhoBarSettings("paper", rhos=_rhos(range(4, 61, 2)), t_max=100_000.0,
+                         selected_sizes=(64, 128, 256, 512, 1024)),
 )
 
 #: Every figure by its command-line name.

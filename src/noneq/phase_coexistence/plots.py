@@ -31,6 +31,8 @@ __all__ = [
     "eq422_figure",
     "sci",
     "sci_pm",
+    "selection_figure",
+    "pinned_family_figure",
 ]
 
 LIQUID, GAS, BATTERY = COLORS[0], COLORS[5], COLORS[1]
@@ -361,4 +363,52 @@ def eq422_figure(rho_grid, theory, fixed, rho_fine, noiseless, rho_noisy, noisy_
     ax.axhline(0, color="0.7", lw=0.8)
     ax.set(xlabel=r"$\bar\rho$", ylabel=r"$\mu^I/\phi$")
     fig.legend(loc="outside lower center", ncol=2)
+    return fig
+
+
+def selection_figure(ms, dF, m_star, sizes, selected, fixed_member, estimate, theory, fixed, rho_bar):
+    """The variational selection of eq. 3.39 on the lattice, at one mean density.
+
+    Left: ``dF`` = N (F_ss / N - min) against m = n_L - N X_eq for the largest ring,
+    with the parabola minimiser ``m_star``. Right: mu^I / phi against N of the
+    selected member, of the member m = 0 and the continuum estimate mu^I(m_*),
+    with eq. 4.22 (``theory``) and the fixed-X value (``fixed``), all in units of phi.
+    """
+    fig, (a, b) = figure(2, width=6.8, height=3.4)
+    a.plot(ms, dF, "o-", color=COLORS[0], ms=4, lw=1)
+    a.axvline(m_star, color="0.5", ls=":", lw=1)
+    a.set(xlabel=r"$m = n_L - N X_{\rm eq}$", ylabel=r"$\mathcal{F}_{\rm ss} - \min$",
+          title=rf"$N = {sizes[-1]}$, $\bar\rho = {rho_bar:g}$")
+    b.plot(sizes, selected, "o", color=COLORS[0], ms=6, label="selected member")
+    b.plot(sizes, fixed_member, "s", color=COLORS[3], ms=5, mfc="none", label=r"member $m = 0$")
+    b.plot(sizes, estimate, "^", color=COLORS[2], ms=5, mfc="none", label=r"$\mu^I(m_*)$")
+    b.axhline(theory, color="k", lw=1.2, label="eq. 4.22")
+    b.axhline(fixed, color=COLORS[3], ls="-.", lw=1.2, label=r"fixed $X_{\rm eq}$")
+    b.set_xscale("log", base=2)
+    b.set(xlabel=r"$N$", ylabel=r"$\mu^I/\phi$")
+    fig.legend(*b.get_legend_handles_labels(), loc="outside lower center", ncol=3)
+    return fig
+
+
+def pinned_family_figure(offsets, mu_I, growth, phi, kappa, branches, curve_kappas, curve_mu):
+    """The pinned states: mu^I and growth rate against the offset, and their branches in kappa_Lambda.
+
+    Left: mu^I / phi of every rotation (offset = first liquid box after the battery)
+    at ``kappa``; middle: their largest linear growth rate; right: mu^I / phi along
+    the stable branches ``branches`` (offset -> (kappas, mu_I)) up to where each ends,
+    with the noiseless liquid-first curve of Fig. 8 (``curve_kappas``, ``curve_mu``).
+    """
+    fig, (a, b, c) = figure(3, width=7.0, height=3.2)
+    a.plot(offsets, mu_I / phi, "o", color=COLORS[0], ms=3)
+    a.axhline(1 / 6, color="k", lw=0.8, ls="--")
+    a.set(xlabel="offset of the liquid", ylabel=r"$\mu^I/\phi$", title=rf"$\kappa_\Lambda = {kappa:g}$")
+    b.plot(offsets, growth, "o", color=COLORS[3], ms=3)
+    b.axhline(0, color="0.6", lw=0.8)
+    b.set(xlabel="offset of the liquid", ylabel="largest growth rate")
+    for n, (o, (ks, m)) in enumerate(branches.items()):
+        c.plot(ks, m / phi, "-", color=COLORS[n % len(COLORS)], lw=1.2, label=f"{o}")
+        c.plot(ks[-1], m[-1] / phi, "x", color=COLORS[n % len(COLORS)], ms=5)
+    c.plot(curve_kappas, curve_mu / phi, "ko", ms=3, mfc="none", label="Fig. 8")
+    c.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$\mu^I/\phi$", xlim=(curve_kappas[0], curve_kappas[-1]))
+    c.legend(title="offset", fontsize=9, title_fontsize=9, loc="upper right", ncol=2)
     return fig
