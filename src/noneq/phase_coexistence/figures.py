@@ -172,6 +172,14 @@ class Fig8Settings:
     branch_offsets : tuple of int
         Offsets of the liquid domain (first liquid box after the battery) whose
         pinned states are followed in kappa_Lambda from ``family_kappa`` to their end.
+    spread_kappas : tuple of float
+        kappa_Lambda of the noisy runs whose error bars come from the run-to-run spread.
+    spread_runs : int
+        Independent runs per kappa of that comparison, >= 2.
+    spread_t_max : float
+        Measured time per run of that comparison, > 0.
+    spread_seed : int
+        Seed of that scan, >= 0.
     """
 
     scale: str
@@ -193,11 +201,18 @@ class Fig8Settings:
     init_seeds: tuple = (99, 98)
     family_kappa: float = 0.5
     branch_offsets: tuple = (0, 1, 2, 3, 32, 33, 63)
+    spread_kappas: tuple = (0.7, 0.8, 0.9)
+    spread_runs: int = 4
+    spread_t_max: float = 4_000.0
+    spread_seed: int = 11
 
     def __post_init__(self):
-        _check(self, ints=("N", "n_runs"), positive=("t_max", "init_t_max", "dt"), nonneg=("T_eff", "seed"),
+        _check(self, ints=("N", "n_runs", "spread_runs"), positive=("t_max", "init_t_max", "dt", "spread_t_max"),
+               nonneg=("T_eff", "seed", "spread_seed"),
                tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds",
-                       "branch_offsets"))
+                       "branch_offsets", "spread_kappas"))
+        if self.spread_runs < 2:
+            raise ValueError(f"spread_runs must be >= 2, got {self.spread_runs}")
 
 
 @dataclass(frozen=True)
@@ -335,9 +350,10 @@ FIG8 = FigureSettings(
     ci=Fig8Settings("ci", kappas=(0.1, 0.3, 0.5, 0.9, 1.5, 2.0), noisy_kappas=(0.3, 0.5, 1.5), t_max=2_000.0,
                     sizes=(32, 64), sizes_kappas=(0.1, 0.5, 1.0), init_t_max=2_000.0),
     book=Fig8Settings("book", kappas=_KAPPAS_20, noisy_kappas=_KAPPAS_20, t_max=50_000.0, sizes=(32, 64, 128),
-                      sizes_kappas=tuple(np.round(np.linspace(0.1, 1.3, 7), 10).tolist()), init_t_max=20_000.0),
+                      sizes_kappas=tuple(np.round(np.linspace(0.1, 1.3, 7), 10).tolist()), init_t_max=20_000.0,
+                      spread_runs=8, spread_t_max=20_000.0),
     paper=Fig8Settings("paper", kappas=_KAPPAS_20, noisy_kappas=_KAPPAS_20, t_max=200_000.0, sizes=(64, 128, 256),
-                       sizes_kappas=_KAPPAS_20, init_t_max=100_000.0),
+                       sizes_kappas=_KAPPAS_20, init_t_max=100_000.0, spread_runs=16, spread_t_max=50_000.0),
 )
 
 RHO_BAR = FigureSettings(

@@ -33,6 +33,7 @@ __all__ = [
     "sci_pm",
     "selection_figure",
     "pinned_family_figure",
+    "run_spread_figure",
 ]
 
 LIQUID, GAS, BATTERY = COLORS[0], COLORS[5], COLORS[1]
@@ -410,5 +411,33 @@ def pinned_family_figure(offsets, mu_I, growth, phi, kappa, branches, curve_kapp
         c.plot(ks[-1], m[-1] / phi, "x", color=COLORS[n % len(COLORS)], ms=5)
     c.plot(curve_kappas, curve_mu / phi, "ko", ms=3, mfc="none", label="Fig. 8")
     c.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$\mu^I/\phi$", xlim=(curve_kappas[0], curve_kappas[-1]))
-    c.legend(title="offset", fontsize=9, title_fontsize=9, loc="upper right", ncol=2)
+    fig.legend(*c.get_legend_handles_labels(), title="offset of the liquid (branches)", loc="outside lower center",
+               ncol=len(branches) + 1)
+    return fig
+
+
+def run_spread_figure(kappas, run_m, run_e, final_offsets, branches):
+    """mu^I of independent noisy runs against kappa_Lambda, marked by the branch each run ends on.
+
+    ``run_m``, ``run_e``: shape (n_kappa, n_runs), each run's mu^I and batch-means
+    error; ``final_offsets``: the offset of the liquid in each run's final
+    snapshot; ``branches`` maps an offset to (kappas, mu_I) of its noiseless pinned
+    branch. Runs are spread sideways around their kappa for legibility; mu^I in
+    units of 10^-3.
+    """
+    fig, ax = figure(1, width=6.4, height=4.0)
+    offs = sorted({o for row in final_offsets for o in row} | set(branches))
+    color = {o: COLORS[n % len(COLORS)] for n, o in enumerate(offs)}
+    dk = 0.6 * (np.min(np.diff(kappas)) if len(kappas) > 1 else 0.1)
+    for n, k in enumerate(kappas):
+        xs = k + dk * (np.arange(run_m.shape[1]) / max(run_m.shape[1] - 1, 1) - 0.5) * 0.5
+        for x, m, e, o in zip(xs, run_m[n], run_e[n], final_offsets[n]):
+            ax.errorbar(x, 1e3 * m, yerr=1e3 * e, fmt="o", color=color[o], ms=4, capsize=2)
+    for o, (ks, m) in branches.items():
+        sel = (ks >= kappas[0] - dk) & (ks <= kappas[-1] + dk)
+        ax.plot(ks[sel], 1e3 * m[sel], "-", color=color[o], lw=1.2, label=f"noiseless, offset {o}")
+    for o in offs:
+        ax.plot([], [], "o", color=color[o], ms=4, label=f"noisy run ending at offset {o}")
+    ax.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$10^3\,\mu^I$")
+    fig.legend(loc="outside lower center", ncol=2)
     return fig
