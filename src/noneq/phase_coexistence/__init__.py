@@ -55,7 +55,7 @@ cli
 
 from .cli import main
 from .figures import FIG6, FIG7, FIG8, FIGURES, RHO_BAR, FigureSettings
-from .interface import interface_chemical_potential
+from .interface import domain_offsets, interface_chemical_potential
 from .model import (
     INITS,
     MU_C,
@@ -108,6 +108,7 @@ __all__ = [
     "x_eq",
     "stationary_current",
     "interface_chemical_potential",
+    "domain_offsets",
     "interface_chemical_potential_theory",
     "interface_chemical_potential_fixed_x",
     "initial_profile",
