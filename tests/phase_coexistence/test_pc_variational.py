@@ -101,3 +101,19 @@ def test_fold_of_the_liquid_first_state():
     # the liquid-right-after-the-battery state disappears between kappa = 0.90 and 0.91
     assert 0.90 < f["kappa_last"] < f["kappa_fail"] < 0.91
     assert f["growth_rate"][-1] > 0.1 * f["growth_rate"][0]  # growth rate -> 0 at the fold
+
+
+def test_eqs_423_424_approached_as_n_grows():
+    # at rho_bar = 1.5, X_* = X_eq = 1/2 exactly; the phase averages of mu (eq. 4.23:
+    # mu^L = X_eq phi / 2, mu^G = -(1 - X_eq) phi / 2) and the pressure difference
+    # (eq. 4.24: p^L - p^G = phi rho_bar / 2) include the interface boxes, an O(1/N)
+    # contamination: measured |mu^L / phi - 1/4| = 0.061 (N = 256), 0.018 (N = 1024),
+    # |(p^L - p^G) / phi - 3/4| = 0.21, 0.06
+    phi, dev = 0.05, {}
+    for n in (256, 1024):
+        r = pc.pinned_state(n, 0.1, phi, 1.5)
+        liq, m = r > 1.5, pc.mu(r)
+        dp = pc.pressure(r[liq].mean()) - pc.pressure(r[~liq].mean())
+        dev[n] = (abs(m[liq].mean() / phi - 0.25), abs(m[~liq].mean() / phi + 0.25), abs(dp / phi - 0.75))
+    assert all(b < 0.5 * a for a, b in zip(dev[256], dev[1024])), dev
+    assert max(dev[1024][:2]) < 0.03 and dev[1024][2] < 0.1, dev
