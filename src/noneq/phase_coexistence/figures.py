@@ -341,7 +341,7 @@ FIG6 = FigureSettings(
 FIG7 = FigureSettings(
     "fig7", "steady profiles rho_i and mu~_i at kappa_Lambda = 0.5 and 1.5 (Fig. 7, eq. 6.2)",
     ci=Fig7Settings("ci", t_max=2_000.0, n_runs=2),
-    book=Fig7Settings("book", t_max=50_000.0, n_runs=2),
+    book=Fig7Settings("book", t_max=25_000.0, n_runs=6),
     paper=Fig7Settings("paper", t_max=200_000.0, n_runs=8),
 )
 
