@@ -40,3 +40,19 @@ def test_interface_missing_raises():
         pc.interface_chemical_potential(np.full(5, 0.5), np.zeros(4))
     with pytest.raises(ValueError, match="level"):
         pc.interface_chemical_potential(np.full(5, 0.5), np.zeros(5), level=np.nan)
+
+
+def test_domain_offsets_of_pinned_states_and_hops():
+    # the X^I of each pinned state at kappa = 0.5 gives back its offset
+    for o in (0, 1, 2, 5, 63):
+        rho, info = pc.pinned_state(64, 0.5, 0.05, offset=o, return_info=True)
+        offs, hops = pc.domain_offsets(np.full(10, info["x_I"]), 64, 32, 5)
+        assert offs.tolist() == [o, o] and hops == 0
+    # a series that moves from offset 0 to 1 and back: two hops; across x = 0 too
+    x = np.concatenate([np.full(20, 32.57), np.full(20, 33.52), np.full(20, 32.57)]) / 64
+    offs, hops = pc.domain_offsets(x + 0.01 * np.sin(np.arange(60)), 64, 32, 10)
+    assert offs.tolist() == [0, 0, 1, 1, 0, 0] and hops == 2
+    offs, _ = pc.domain_offsets(np.array([0.999, 0.003, 0.998, 0.002]), 64, 32, 4)
+    assert offs.tolist() == [32]  # X^I at 0: the liquid starts half a ring earlier
+    with pytest.raises(ValueError, match="window"):
+        pc.domain_offsets(x, 64, 32, 0)

@@ -90,3 +90,22 @@ def test_initial_profile_mass_and_layout():
 def test_model_validation(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def _plain_rhs(rho, kappa, phi):
+    """Eqs. 2.8-2.12 with T_eff = 0, written out with loops (independent of the package)."""
+    n = len(rho)
+    mu = [(r - 0.5) * (r - 1.5) * (r - 2.5) for r in rho]
+    mt = [mu[i] - kappa * (rho[(i + 1) % n] + rho[i - 1] - 2 * rho[i]) for i in range(n)]
+    j = []
+    for i in range(n):  # bond i -> i+1; the battery sits on the bond N -> 1 (i = n - 1)
+        sigma = 0.5 * (rho[i] + rho[(i + 1) % n])
+        j.append(-sigma * (mt[(i + 1) % n] - mt[i] - (phi if i == n - 1 else 0.0)))
+    return np.array([-(j[i] - j[i - 1]) for i in range(n)]), np.array(j)
+
+
+def test_rhs_matches_plain_implementation(rough_profile):
+    for kappa, phi in ((0.0, 0.0), (0.4, 0.1), (1.5, -0.05)):
+        d, j = _plain_rhs(rough_profile, kappa, phi)
+        np.testing.assert_allclose(pc.drho_dt(rough_profile, kappa, phi), d, rtol=1e-12, atol=1e-13)
+        np.testing.assert_allclose(pc.currents(rough_profile, kappa, phi), j, rtol=1e-12, atol=1e-13)

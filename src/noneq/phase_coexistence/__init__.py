@@ -39,10 +39,15 @@ _kernels
     the compiled integrators.
 results
     result containers and their statistics (via :mod:`noneq.stats`).
+variational
+    eq. 3.39 / 4.9 on the lattice, the selected pinned state, the family of
+    pinned states and their saddle-node in kappa;
 figures
     one settings object per figure, frozen, with ci/book/paper variants (``FIG7.at("paper")``);
 runs
     each figure computed from its settings (:func:`run_fig7`, ...);
+plots
+    the chapter's figures (matplotlib; import ``noneq.phase_coexistence.plots``);
 cli
     the command line ``python -m noneq.phase_coexistence fig6|fig7|fig8|rho-bar
     [--scale ci|book|paper] [--seed N]``, which prints the settings it runs.
@@ -50,7 +55,7 @@ cli
 
 from .cli import main
 from .figures import FIG6, FIG7, FIG8, FIGURES, RHO_BAR, FigureSettings
-from .interface import interface_chemical_potential
+from .interface import domain_offsets, interface_chemical_potential
 from .model import (
     INITS,
     MU_C,
@@ -78,6 +83,13 @@ from .theory import (
     interface_chemical_potential_theory,
     x_eq,
 )
+from .variational import (
+    fold_point,
+    pinned_family,
+    pinned_state,
+    selected_steady_state,
+    variational_function,
+)
 
 __all__ = [
     "RHO_G",
@@ -96,6 +108,7 @@ __all__ = [
     "x_eq",
     "stationary_current",
     "interface_chemical_potential",
+    "domain_offsets",
     "interface_chemical_potential_theory",
     "interface_chemical_potential_fixed_x",
     "initial_profile",
@@ -122,4 +135,9 @@ __all__ = [
     "run_fig7",
     "run_fig8",
     "run_rho_bar",
+    "variational_function",
+    "pinned_state",
+    "selected_steady_state",
+    "pinned_family",
+    "fold_point",
 ]

@@ -167,6 +167,19 @@ class Fig8Settings:
         kappa_Lambda of the gas-first / liquid-first comparison of noisy runs.
     init_seeds : tuple of int
         Seeds of the gas-first and liquid-first runs of that comparison.
+    family_kappa : float
+        kappa_Lambda of the family of pinned states (every rotation of the profile).
+    branch_offsets : tuple of int
+        Offsets of the liquid domain (first liquid box after the battery) whose
+        pinned states are followed in kappa_Lambda from ``family_kappa`` to their end.
+    spread_kappas : tuple of float
+        kappa_Lambda of the noisy runs whose error bars come from the run-to-run spread.
+    spread_runs : int
+        Independent runs per kappa of that comparison, >= 2.
+    spread_t_max : float
+        Measured time per run of that comparison, > 0.
+    spread_seed : int
+        Seed of that scan, >= 0.
     """
 
     scale: str
@@ -186,10 +199,20 @@ class Fig8Settings:
     init: str = "liquid-first"
     init_kappas: tuple = (0.3, 0.5)
     init_seeds: tuple = (99, 98)
+    family_kappa: float = 0.5
+    branch_offsets: tuple = (0, 1, 2, 3, 32, 33, 63)
+    spread_kappas: tuple = (0.7, 0.8, 0.9)
+    spread_runs: int = 4
+    spread_t_max: float = 4_000.0
+    spread_seed: int = 11
 
     def __post_init__(self):
-        _check(self, ints=("N", "n_runs"), positive=("t_max", "init_t_max", "dt"), nonneg=("T_eff", "seed"),
-               tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds"))
+        _check(self, ints=("N", "n_runs", "spread_runs"), positive=("t_max", "init_t_max", "dt", "spread_t_max"),
+               nonneg=("T_eff", "seed", "spread_seed"),
+               tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds",
+                       "branch_offsets", "spread_kappas"))
+        if self.spread_runs < 2:
+            raise ValueError(f"spread_runs must be >= 2, got {self.spread_runs}")
 
 
 @dataclass(frozen=True)
@@ -214,11 +237,17 @@ class RhoBarSettings:
         Battery voltage of the noisy runs.
     seed : int
         Seed of the first noisy run; run n uses ``seed + n``.
+    selected_sizes : tuple of int
+        Ring sizes of the variational selection (eq. 3.39) at ``selected_rhos``.
+    selected_rhos : tuple of float
+        Mean densities of the variational selection.
     """
 
     scale: str
     rhos: tuple
     t_max: float
+    selected_sizes: tuple = (64, 128, 256)
+    selected_rhos: tuple = (1.0, 2.0)
     N: int = 64
     kappa: float = 0.1
     T_eff: float = 0.002
@@ -229,7 +258,7 @@ class RhoBarSettings:
 
     def __post_init__(self):
         _check(self, ints=("N",), positive=("t_max",), nonneg=("kappa", "T_eff", "seed"),
-               tuples=("rhos", "phis", "noisy_rhos"))
+               tuples=("rhos", "phis", "noisy_rhos", "selected_sizes", "selected_rhos"))
 
 
 @dataclass(frozen=True)
@@ -312,7 +341,7 @@ FIG6 = FigureSettings(
 FIG7 = FigureSettings(
     "fig7", "steady profiles rho_i and mu~_i at kappa_Lambda = 0.5 and 1.5 (Fig. 7, eq. 6.2)",
     ci=Fig7Settings("ci", t_max=2_000.0, n_runs=2),
-    book=Fig7Settings("book", t_max=50_000.0, n_runs=2),
+    book=Fig7Settings("book", t_max=25_000.0, n_runs=6),
     paper=Fig7Settings("paper", t_max=200_000.0, n_runs=8),
 )
 
@@ -321,16 +350,19 @@ FIG8 = FigureSettings(
     ci=Fig8Settings("ci", kappas=(0.1, 0.3, 0.5, 0.9, 1.5, 2.0), noisy_kappas=(0.3, 0.5, 1.5), t_max=2_000.0,
                     sizes=(32, 64), sizes_kappas=(0.1, 0.5, 1.0), init_t_max=2_000.0),
     book=Fig8Settings("book", kappas=_KAPPAS_20, noisy_kappas=_KAPPAS_20, t_max=50_000.0, sizes=(32, 64, 128),
-                      sizes_kappas=tuple(np.round(np.linspace(0.1, 1.3, 7), 10).tolist()), init_t_max=20_000.0),
+                      sizes_kappas=tuple(np.round(np.linspace(0.1, 1.3, 7), 10).tolist()), init_t_max=20_000.0,
+                      spread_runs=8, spread_t_max=20_000.0),
     paper=Fig8Settings("paper", kappas=_KAPPAS_20, noisy_kappas=_KAPPAS_20, t_max=200_000.0, sizes=(64, 128, 256),
-                       sizes_kappas=_KAPPAS_20, init_t_max=100_000.0),
+                       sizes_kappas=_KAPPAS_20, init_t_max=100_000.0, spread_runs=16, spread_t_max=50_000.0),
 )
 
 RHO_BAR = FigureSettings(
     "rho-bar", "mu^I / phi against rho_bar at kappa_Lambda = 0.1 (eq. 4.22 and eqs. 2.39-2.43)",
     ci=RhoBarSettings("ci", rhos=(1.0, 1.5, 2.0), t_max=2_000.0),
-    book=RhoBarSettings("book", rhos=_rhos(range(12, 53, 4)), t_max=20_000.0),
-    paper=RhoBarSettings("paper", rhos=_rhos(range(4, 61, 2)), t_max=100_000.0),
+    book=RhoBarSettings("book", rhos=_rhos(range(12, 53, 4)), t_max=20_000.0,
+                        selected_sizes=(64, 128, 256, 512, 1024)),
+    paper=RhoBarSettings("paper", rhos=_rhos(range(4, 61, 2)), t_max=100_000.0,
+                         selected_sizes=(64, 128, 256, 512, 1024)),
 )
 
 #: Every figure by its command-line name.

@@ -13,7 +13,7 @@ from numba import njit
 from .. import validate
 from .model import _check_profile
 
-__all__ = ["interface_chemical_potential"]
+__all__ = ["interface_chemical_potential", "domain_offsets"]
 
 
 @njit(cache=True)
@@ -97,3 +97,49 @@ def interface_chemical_potential(rho, mu_tilde, level=1.5, return_position=False
     if count == 0:
         raise ValueError(f"rho has no liquid->gas crossing of level={level:g}: no interface")
     return (float(m), float(x)) if return_position else float(m)
+
+
+def domain_offsets(x_I, N, n_liquid, window):
+    """Offset of a pinned liquid domain from the battery, from a series of X^I (eq. 6.3).
+
+    The series is cut into windows of ``window`` samples; in each window the
+    liquid->gas interface position is averaged on the circle and converted to the
+    offset of the first liquid box, ``round(N X^I - n_liquid - 1/2) mod N`` (a
+    pinned state with the liquid on boxes ``o .. o + n_liquid - 1`` has its
+    liquid->gas crossing of 1.5 about half a box after its last liquid box).
+    A hop is a change of offset between consecutive windows.
+
+    Parameters
+    ----------
+    x_I : array_like, shape (n_samples,)
+        Interface positions in [0, 1) (NaN samples are ignored).
+    N : int
+        Number of boxes, >= 3.
+    n_liquid : int
+        Liquid boxes of the domain, in [1, N - 1].
+    window : int
+        Samples per window, in [1, n_samples].
+
+    Returns
+    -------
+    offsets : ndarray of int, shape (n_samples // window,)
+    hops : int
+        Number of changes of offset between consecutive windows.
+
+    Raises
+    ------
+    ValueError
+        For invalid parameters or a window without a finite sample.
+    """
+    x = validate.array("x_I", x_I, ndim=1, min_size=1)
+    N = validate.integer("N", N, 3)
+    n_liquid = validate.integer("n_liquid", n_liquid, 1, N - 1)
+    window = validate.integer("window", window, 1, x.size)
+    n = x.size // window
+    z = np.exp(2j * np.pi * x[: n * window]).reshape(n, window)
+    z = np.where(np.isfinite(z), z, 0.0)
+    if np.any(np.all(z == 0, axis=1)):
+        raise ValueError("x_I has a window without a finite sample")
+    xm = (np.angle(z.sum(axis=1)) / (2 * np.pi)) % 1.0
+    offsets = np.rint(N * xm - n_liquid - 0.5).astype(np.int64) % N
+    return offsets, int(np.count_nonzero(np.diff(offsets)))

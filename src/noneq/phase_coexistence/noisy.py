@@ -369,6 +369,7 @@ def interface_scan(
     rho_m = np.empty((n_tasks, N))
     mt_m = np.empty((n_tasks, N))
     series = np.empty((n_tasks, n_store))
+    xseries = np.empty((n_tasks, n_store))
     rho_f = np.empty((n_tasks, N))
     for c in range(n_chunks):
         a, b = bounds[c], bounds[c + 1]
@@ -385,6 +386,7 @@ def interface_scan(
             res["of_mean_err"][t] = r.mu_I_of_mean_err
             res["tau"][t], res["drift"][t] = r.tau_int, r.mass_drift
             rho_m[t], mt_m[t], series[t], rho_f[t] = r.rho_mean, r.mu_tilde_mean, r.mu_I, r.rho_final
+            xseries[t] = r.x_I
     params = dict(N=N, phi=phi, T_eff=T_eff, rho_bar=rho_bar, t_max=t_max, dt=dt, t_burn=t_burn,
                   sample_every=every * dt, init=init if isinstance(init, str) else "array", seed=seed,
                   n_runs=n_runs, n_chunks=n_chunks, series_stride=stride)
@@ -395,5 +397,5 @@ def interface_scan(
         rho_mean=rho_m.reshape(shape + (N,)), mu_tilde_mean=mt_m.reshape(shape + (N,)),
         mass_drift=res["drift"].reshape(shape), mu_I=series.reshape(shape + (n_store,)),
         rho_final=rho_f.reshape(shape + (N,)), params=params, n_blocks=n_batches,
-        seconds=time.perf_counter() - t_start,
+        seconds=time.perf_counter() - t_start, x_I=xseries.reshape(shape + (n_store,)),
     )

@@ -160,6 +160,7 @@ class ScanResult:
     params: dict = field(default_factory=dict)
     n_blocks: int = 0
     seconds: float = float("nan")
+    x_I: np.ndarray | None = None
 
     def combined(self, of_mean=True):
         """Average over the independent runs of each kappa, with the standard errors combined.
