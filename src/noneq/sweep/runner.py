@@ -159,16 +159,56 @@ def _resolve_address(scheduler):
     return parse_address(env, ENV_SCHEDULER) if env else None
 
 
+async def _identify(address: str, timeout: float) -> dict:
+    """Ask whatever listens at ``address`` who it is, with Dask's own protocol."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=timeout)
+    try:
+        await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), timeout)
+        return await asyncio.wait_for(comm.read(), timeout)
+    finally:
+        comm.abort()
+
+
+def _check_scheduler(address: str, timeout: float):
+    """Raise ValueError unless a Dask scheduler answers at ``address`` within about ``timeout`` seconds.
+
+    Checked before a :class:`distributed.Client` is made, so that a wrong address
+    fails at once with one message (a client retries, and leaves a half-made
+    object behind when something other than a scheduler answers).
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    m = _ADDRESS.fullmatch(address)
+    host = m["host"].strip("[]")
+    try:  # a refused or unroutable address fails here at once
+        socket.create_connection((host, int(m["port"])), timeout=timeout).close()
+    except OSError as exc:
+        raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with ThreadPoolExecutor(1) as ex:  # a loop of its own, also when called from a running one (Jupyter)
+        try:
+            info = ex.submit(asyncio.run, asyncio.wait_for(_identify(address, timeout), 2 * timeout)).result()
+        except Exception as exc:  # noqa: BLE001 - whatever answered did not speak Dask's protocol
+            why = f"no answer within {2 * timeout:g} s" if isinstance(exc, TimeoutError) else (
+                f"{type(exc).__name__}: {str(exc)[:200]}")
+            raise ValueError(
+                f"cannot reach the Dask scheduler at {address}: something answers there, but not a Dask "
+                f"scheduler ({why})"
+            ) from None
+    if not isinstance(info, dict) or info.get("type") != "Scheduler":
+        kind = info.get("type") if isinstance(info, dict) else type(info).__name__
+        raise ValueError(f"cannot reach the Dask scheduler at {address}: a {kind} answers there, not a scheduler")
+
+
 def _connect(address: str, timeout: float):
     """A client of the scheduler at ``address``, or ValueError within about ``timeout`` seconds."""
     from distributed import Client
 
-    m = _ADDRESS.fullmatch(address)
-    host = m["host"].strip("[]")
-    try:  # a refused or unroutable address fails here at once, not after the client's retries
-        socket.create_connection((host, int(m["port"])), timeout=timeout).close()
-    except OSError as exc:
-        raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    _check_scheduler(address, timeout)
     try:
         return Client(address, timeout=f"{timeout}s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
