@@ -19,8 +19,8 @@ number of workers, the order of completion, or interruptions and reruns.
 Typical use::
 
     sweep = figure_sweep("mass_transport", "fig3", "ci")   # or Sweep(name, task, grid, settings, seed)
-    report = run_sweep(sweep, "_build/sweeps")
-    data = Store("_build/sweeps").assemble(sweep)   # xarray.Dataset over the grid
+    report = run_sweep(sweep, "sweeps")
+    data = Store("sweeps").assemble(sweep)   # xarray.Dataset over the grid
 """
 
 from .core import (

@@ -28,7 +28,7 @@ __all__ = ["main", "ENV_STORE", "DEFAULT_STORE"]
 
 #: Environment variable naming the default store directory.
 ENV_STORE = "NONEQ_STORE"
-DEFAULT_STORE = os.path.join("_build", "sweeps")
+DEFAULT_STORE = "sweeps"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -222,9 +222,9 @@ def _local_cluster(n_workers: int):
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # the HTTP endpoints on a free port: no clash between clusters
         host="127.0.0.1",
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # worker chatter at shutdown; task errors reach the client
         env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     )
     try:
@@ -410,7 +410,7 @@ def run_sweep(
     ...     n_samples: int = 1000
     >>> sweep = Sweep("demo", mymodule.task, {"kappa": [0.5, 1.0], "replica": [0, 1]},
     ...               Settings(), seed=1)  # doctest: +SKIP
-    >>> store = Store("_build/sweeps")  # doctest: +SKIP
+    >>> store = Store("sweeps")  # doctest: +SKIP
     >>> report = run_sweep(sweep, store, n_workers=2)  # doctest: +SKIP
     >>> report.done, report.skipped  # doctest: +SKIP
     (4, 0)
