@@ -19,7 +19,7 @@ import psutil
 import pytest
 import sweep_tasks as st
 
-from noneq.sweep import ENV_SCHEDULER, Store, figure_sweep, run_sweep
+from noneq.sweep import ENV_SCHEDULER, Store, SweepInterrupted, figure_sweep, run_sweep
 from noneq.sweep.cli import main as cli_main
 
 HERE = Path(__file__).resolve().parent
@@ -104,10 +104,13 @@ def test_an_interrupted_sweep_resumes_to_the_same_result(serial, tmp_path, monke
 
 @pytest.fixture()
 def scheduler_and_workers(tmp_path):
-    """A ``dask scheduler`` and a ``dask worker`` (2 single-threaded processes) on 127.0.0.1, started by hand."""
+    """A ``dask scheduler`` and a ``dask worker`` (2 single-threaded processes) on 127.0.0.1, started by hand.
+
+    Yields the scheduler's address and its process (a test may kill it).
+    """
     dask = str(Path(PYTHON).with_name("dask"))
     file = tmp_path / "scheduler.json"
-    env = dict(os.environ, NUMBA_NUM_THREADS="1")
+    env = dict(os.environ, NUMBA_NUM_THREADS="1", NONEQ_TEST_TASK_SECONDS=TASK_SECONDS)
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(file)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)]
@@ -123,10 +126,11 @@ def scheduler_and_workers(tmp_path):
 
         with Client(address, timeout="10s") as client:
             client.wait_for_workers(2, timeout=60)
-        yield address
+        yield address, procs[0]
     finally:
         for p in reversed(procs):
-            os.killpg(p.pid, signal.SIGTERM)
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
         for p in reversed(procs):
             try:
                 p.wait(timeout=15)
@@ -137,18 +141,34 @@ def scheduler_and_workers(tmp_path):
 
 def test_a_scheduler_given_by_address(serial, scheduler_and_workers, tmp_path, monkeypatch):
     sweep, reference = serial
+    address, scheduler = scheduler_and_workers
     store = Store(tmp_path / "store")
-    report = run_sweep(sweep, store, scheduler=scheduler_and_workers, progress=False)
-    assert (report.done, report.workers, report.scheduler) == (sweep.size, 2, scheduler_and_workers)
+    report = run_sweep(sweep, store, scheduler=address, progress=False)
+    assert (report.done, report.workers, report.scheduler) == (sweep.size, 2, address)
     st.assert_identical(store.assemble(sweep), reference)
     assert {e.attrs["worker"].rsplit(":", 1)[0] for e in store.entries()} == {"tcp://127.0.0.1"}
     # the scheduler from the environment, --force, and a figure of the book
-    monkeypatch.setenv(ENV_SCHEDULER, scheduler_and_workers)
+    monkeypatch.setenv(ENV_SCHEDULER, address)
     assert cli_main([st.FAMILY, "walkers", "--store", str(store.path), "--scale", "ci", "--force"]) == 0
     st.assert_identical(store.assemble(sweep), reference)
     fig7 = figure_sweep("mass_transport", "fig7", "ci")
     assert run_sweep(fig7, store, progress=False).done == fig7.size
     st.assert_identical(store.assemble(fig7), st.serial_dataset(fig7, tmp_path / "fig7"))
+    # the scheduler killed mid-sweep: what arrived is stored, a rerun elsewhere completes the same result
+    monkeypatch.delenv(ENV_SCHEDULER)
+    other = Store(tmp_path / "other")
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        running = ex.submit(run_sweep, sweep, other, scheduler=address, progress=False)
+        _wait_for(lambda: len(_stored(other)) >= 2 or running.done(), 60, "two stored results")
+        os.killpg(scheduler.pid, signal.SIGKILL)
+        with pytest.raises(SweepInterrupted, match=f"lost the connection to the Dask scheduler at {address}"):
+            running.result(timeout=120)
+    partial = len(_stored(other))
+    assert 2 <= partial < sweep.size and all(e.status == "ok" for e in other.entries())
+    monkeypatch.setenv("NONEQ_TEST_TASK_SECONDS", "0")
+    report = run_sweep(sweep, other, n_workers=1, progress=False)
+    assert (report.skipped, report.done) == (partial, sweep.size - partial)
+    st.assert_identical(other.assemble(sweep), reference)
 
 
 @pytest.fixture(scope="module")
