@@ -14,6 +14,8 @@ number of workers, the order of completion, or interruptions and reruns.
 * :mod:`noneq.sweep.store` -- :class:`Store`: one netCDF4 file per task with its
   provenance (why this format: see that module);
 * :mod:`noneq.sweep.runner` -- :func:`run_sweep` and :class:`SweepReport`;
+* :mod:`noneq.sweep.families` -- the book's figures as sweeps, one module per
+  family (so far ``mass_transport``: Figs. 3, 5, 6, 7);
 * ``python -m noneq.sweep --help`` -- the command line.
 
 Typical use::
