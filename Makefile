@@ -13,7 +13,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 HEADLESS := MPLBACKEND=Agg
 unexport MPLBACKEND
 
-.PHONY: book test lint unit notebooks site-ci browser lab env chromium clean bench
+.PHONY: book test lint unit notebooks site-ci browser lab env chromium clean bench paper
 
 ## Build the website into _build/html, executing every notebook at the book scale.
 book: $(STAMP)
@@ -45,6 +45,18 @@ browser: $(STAMP) chromium
 ## Open the book in JupyterLab (live sliders).
 lab: $(STAMP)
 	NONEQ_SCALE=book $(BIN)/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) book/
+
+## Every paper-scale computation, as Dask tasks, into the results store $(STORE) (README "Paper scale").
+## Resumable: each finished task is stored at once; run it again after an interruption to compute the rest.
+## On the local cluster by default (one worker process per core); SCHEDULER=tcp://host:port (or
+## NONEQ_SCHEDULER) uses a running scheduler instead.
+STORE ?= sweeps
+PAPER_FAMILIES ?= mass_transport
+paper: $(STAMP)
+	@for f in $(PAPER_FAMILIES); do \
+	  $(HEADLESS) $(BIN)/python -m noneq.sweep $$f all --scale paper --store $(STORE) \
+	    $(if $(SCHEDULER),--scheduler $(SCHEDULER)) || exit $$?; \
+	done
 
 ## Speed measurements (see benchmarks/).
 bench: $(STAMP)
