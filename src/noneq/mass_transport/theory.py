@@ -325,7 +325,7 @@ def zrp_fugacities(n_A, n_B, n_C, p, q=None, gamma_B=1.0, gamma_C=1.0):
     Parameters
     ----------
     n_A : int
-        Interior sites of A, >= 0.
+        Interior sites of A, >= 1.
     n_B, n_C : int
         Sites of B and C, >= 1.
     p : float
