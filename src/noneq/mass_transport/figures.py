@@ -13,18 +13,23 @@ window runs (eq. 14 at the start, middle and end of each branch, with a ring as 
 factorised control) and Fig. 7 the finite-size series and the runs at ``p < 1``.
 ``RING`` (eqs. 9 and 11 on rings) and ``GAMMA_ETA`` (the chapter's slider over
 ``gamma`` and ``eta``, eqs. 18 and 35) size the chapter's other figures.
+
+Examples
+--------
+>>> FIG3.at("paper").N, FIG3.at("paper").N_pr
+(15870, 512)
+>>> FIG7.at("paper").scan.N_b
+341
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import validate
-from ..scale import SCALES
-from ..scale import scale as _active_scale
+from ..settings import FigureSettings, check_fields
 from .graphs import random_eta, sinusoidal_eta
 
 __all__ = [
@@ -49,13 +54,7 @@ __all__ = [
 
 def _check_positive(obj, names_int=(), names_real=(), names_nonneg=(), minimum=None):
     """Validate the named fields: integers >= 1 (or ``minimum[name]``), reals > 0, reals >= 0."""
-    minimum = minimum or {}
-    for n in names_int:
-        validate.integer(n, getattr(obj, n), minimum.get(n, 1))
-    for n in names_real:
-        validate.real(n, getattr(obj, n), 0.0, lo_open=True)
-    for n in names_nonneg:
-        validate.real(n, getattr(obj, n), 0.0)
+    check_fields(obj, ints=names_int, positive=names_real, nonneg=names_nonneg, minimum=minimum)
 
 
 @dataclass(frozen=True)
@@ -381,81 +380,6 @@ class GammaEtaSettings:
         if not all(0.0 < g < 1.0 for g in self.gammas):
             raise ValueError(f"gammas must all lie in (0, 1), got {self.gammas}")
         validate.array("etas", self.etas, lo=0.0, lo_open=True)
-
-
-@dataclass(frozen=True)
-class FigureSettings:
-    """Settings of one figure at the three scales; :meth:`at` picks one.
-
-    Attributes
-    ----------
-    name : str
-        Command-line name (``python -m noneq.mass_transport NAME``).
-    title : str
-        What the figure shows, with the paper's equation numbers.
-    ci, book, paper : dataclass
-        Concrete settings at each scale.
-    """
-
-    name: str
-    title: str
-    ci: Any
-    book: Any
-    paper: Any
-
-    def at(self, scale=None):
-        """Concrete settings at ``scale`` ("ci", "book" or "paper"; None follows ``NONEQ_SCALE``).
-
-        Parameters
-        ----------
-        scale : str, optional
-            One of ``noneq.scale.SCALES``.
-
-        Returns
-        -------
-        dataclass
-            The settings at that scale.
-
-        Raises
-        ------
-        ValueError
-            If ``scale`` (or ``NONEQ_SCALE``) is not a known scale.
-
-        Examples
-        --------
-        >>> FIG3.at("paper").N, FIG3.at("paper").N_pr
-        (15870, 512)
-        """
-        if scale is not None:
-            validate.choice("scale", scale, SCALES)
-        return getattr(self, _active_scale(scale))
-
-    def describe(self, scale=None) -> str:
-        """The settings at ``scale`` as text, one line each, for printing before a run.
-
-        Parameters
-        ----------
-        scale : str, optional
-            One of ``noneq.scale.SCALES`` (None follows ``NONEQ_SCALE``).
-
-        Returns
-        -------
-        str
-        """
-        lines = [f"{self.name} ({_active_scale(scale)} scale): {self.title}"]
-
-        def add(obj, prefix):
-            for f in fields(obj):
-                v = getattr(obj, f.name)
-                if is_dataclass(v):
-                    add(v, prefix + f.name + ".")
-                    continue
-                if isinstance(v, tuple) and v and isinstance(v[0], float):
-                    v = "(" + ", ".join(f"{x:g}" for x in v) + ")"
-                lines.append(f"  {prefix}{f.name} = {v}")
-
-        add(self.at(scale), "")
-        return "\n".join(lines)
 
 
 def _rhos(*values):

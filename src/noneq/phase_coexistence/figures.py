@@ -22,14 +22,11 @@ ran by default (20 values of kappa in [0.1, 2], 5e4 time units, one run, seed
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from .. import validate
-from ..scale import SCALES
-from ..scale import scale as _active_scale
+from ..settings import FigureSettings, check_fields
 
 __all__ = [
     "FigureSettings",
@@ -47,18 +44,6 @@ __all__ = [
 
 #: The values of mu^I quoted in Sec. 6 for kappa_Lambda = 0.5 and 1.5.
 PAPER_MU_I = {0.5: 7.7e-3, 1.5: 2.1e-4}
-
-
-def _check(obj, ints=(), positive=(), nonneg=(), tuples=()):
-    """Validate settings fields: integers >= 1, reals > 0, reals >= 0, non-empty tuples of reals >= 0."""
-    for n in ints:
-        validate.integer(n, getattr(obj, n), 1)
-    for n in positive:
-        validate.real(n, getattr(obj, n), 0.0, lo_open=True)
-    for n in nonneg:
-        validate.real(n, getattr(obj, n), 0.0)
-    for n in tuples:
-        validate.array(n, getattr(obj, n), ndim=1, min_size=1, lo=0.0)
 
 
 @dataclass(frozen=True)
@@ -89,7 +74,7 @@ class Fig6Settings:
     seed: int = 5
 
     def __post_init__(self):
-        _check(self, ints=("N",), positive=("t_max", "T_eff"), nonneg=("kappa", "shift", "seed"))
+        check_fields(self, ints=("N",), positive=("t_max", "T_eff"), nonneg=("kappa", "shift", "seed"))
 
 
 @dataclass(frozen=True)
@@ -129,7 +114,7 @@ class Fig7Settings:
     init: str = "liquid-first"
 
     def __post_init__(self):
-        _check(self, ints=("N", "n_runs"), positive=("t_max", "dt"), nonneg=("T_eff", "seed"), tuples=("kappas",))
+        check_fields(self, ints=("N", "n_runs"), positive=("t_max", "dt"), nonneg=("T_eff", "seed"), tuples=("kappas",))
 
 
 _KAPPAS_20 = tuple(np.round(np.linspace(0.1, 2.0, 20), 10).tolist())
@@ -207,7 +192,7 @@ class Fig8Settings:
     spread_seed: int = 11
 
     def __post_init__(self):
-        _check(self, ints=("N", "n_runs", "spread_runs"), positive=("t_max", "init_t_max", "dt", "spread_t_max"),
+        check_fields(self, ints=("N", "n_runs", "spread_runs"), positive=("t_max", "init_t_max", "dt", "spread_t_max"),
                nonneg=("T_eff", "seed", "spread_seed"),
                tuples=("kappas", "noisy_kappas", "sizes", "sizes_kappas", "init_kappas", "init_seeds",
                        "branch_offsets", "spread_kappas"))
@@ -257,75 +242,8 @@ class RhoBarSettings:
     seed: int = 31
 
     def __post_init__(self):
-        _check(self, ints=("N",), positive=("t_max",), nonneg=("kappa", "T_eff", "seed"),
+        check_fields(self, ints=("N",), positive=("t_max",), nonneg=("kappa", "T_eff", "seed"),
                tuples=("rhos", "phis", "noisy_rhos", "selected_sizes", "selected_rhos"))
-
-
-@dataclass(frozen=True)
-class FigureSettings:
-    """Settings of one figure at the three scales; :meth:`at` picks one.
-
-    Attributes
-    ----------
-    name : str
-        Command-line name (``python -m noneq.phase_coexistence NAME``).
-    title : str
-        What the figure shows, with the paper's equation numbers.
-    ci, book, paper : dataclass
-        Concrete settings at each scale.
-    """
-
-    name: str
-    title: str
-    ci: Any
-    book: Any
-    paper: Any
-
-    def at(self, scale=None):
-        """Concrete settings at one scale.
-
-        Parameters
-        ----------
-        scale : str, optional
-            ``"ci"``, ``"book"`` or ``"paper"``; None follows ``NONEQ_SCALE`` (default ``"book"``).
-
-        Returns
-        -------
-        dataclass
-            The settings at that scale.
-
-        Raises
-        ------
-        ValueError
-            For an unknown scale.
-
-        Examples
-        --------
-        >>> from noneq.phase_coexistence import FIG7
-        >>> s = FIG7.at("paper")
-        >>> s.N, s.kappas, s.t_max, s.n_runs
-        (64, (0.5, 1.5), 200000.0, 8)
-        """
-        if scale is not None:
-            validate.choice("scale", scale, SCALES)
-        return getattr(self, _active_scale(scale))
-
-    def describe(self, scale=None) -> str:
-        """The settings at ``scale`` as text, one line each, for printing before a run.
-
-        Parameters
-        ----------
-        scale : str, optional
-            One of ``noneq.scale.SCALES`` (None follows ``NONEQ_SCALE``).
-
-        Returns
-        -------
-        str
-        """
-        s = self.at(scale)
-        lines = [f"{self.name} ({s.scale} scale): {self.title}"]
-        lines += [f"  {f.name} = {getattr(s, f.name)!r}" for f in fields(s) if f.name != "scale"]
-        return "\n".join(lines)
 
 
 def _rhos(ks):
