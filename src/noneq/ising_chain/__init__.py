@@ -30,7 +30,8 @@ Conventions
 Layout
 ------
 :mod:`~noneq.ising_chain.theory`
-    closed formulas: eqs. 5, 8-9, 45, 47, 50-51, 81-83.
+    closed formulas: eqs. 5, 8-9, 45, 47, 50-51, 81-83; the exact two-point
+    function of the links and the variance of the energy.
 :mod:`~noneq.ising_chain.mpa`
     the matrix product ansatz (eqs. 63-75) evaluated exactly.
 :mod:`~noneq.ising_chain.exact`
@@ -100,12 +101,17 @@ from .results import (
     SimulationResult,
 )
 from .theory import (
+    canonical_energy_variance,
     conductivity,
     effective_energy_distribution,
     effective_temperature,
+    energy_variance,
+    energy_variance_ratio_limit,
+    gaussian_total_variation,
     heat_current,
     insertion_probabilities,
     linear_response_current,
+    link_covariance,
     link_profile_theory,
     mean_bath_entropy_production,
     particle_current,
@@ -123,6 +129,11 @@ __all__ = [
     "linear_response_current",
     "effective_temperature",
     "effective_energy_distribution",
+    "link_covariance",
+    "energy_variance",
+    "canonical_energy_variance",
+    "energy_variance_ratio_limit",
+    "gaussian_total_variation",
     "stationary_distribution",
     "stationary_tau_distribution",
     "energy_distribution",
