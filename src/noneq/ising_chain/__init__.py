@@ -44,6 +44,9 @@ Layout
     of its own because it serves the exact law and the sampler alike).
 :mod:`~noneq.ising_chain.large_deviations`
     the one-site system, eqs. 20-36.
+:mod:`~noneq.ising_chain.tilted`
+    current statistics of the chain in discrete and in continuous time, from
+    the Perron root of one tilted transition matrix.
 :mod:`~noneq.ising_chain.engine`
     efficiency at maximum power, eqs. 10-17 and 52-62.
 :mod:`~noneq.ising_chain.results`, :mod:`~noneq.ising_chain.figures`
@@ -117,6 +120,7 @@ from .theory import (
     particle_current,
     temperature_profile,
 )
+from .tilted import current_ldf, current_scgf, tilted_trial_matrices
 
 __all__ = [
     "insertion_probabilities",
@@ -160,6 +164,9 @@ __all__ = [
     "FluctuationTheoremResidual",
     "EfficiencySeries",
     "Chi2Result",
+    "tilted_trial_matrices",
+    "current_scgf",
+    "current_ldf",
     "FIG3",
     "FIG4",
     "FIG5",
