@@ -44,6 +44,8 @@ Layout
     of its own because it serves the exact law and the sampler alike).
 :mod:`~noneq.ising_chain.large_deviations`
     the one-site system, eqs. 20-36.
+:mod:`~noneq.ising_chain.iteration`
+    the paper's iteration for the stationary distribution (eqs. 76-80).
 :mod:`~noneq.ising_chain.tilted`
     current statistics of the chain in discrete and in continuous time, from
     the Perron root of one tilted transition matrix.
@@ -89,6 +91,7 @@ from .exact import (
     stationary_tau_distribution,
 )
 from .figures import CURRENTS, EFFICIENCY, FIG3, FIG4, FIG5, FIG6, FIGURES
+from .iteration import IterationResult, stationary_by_iteration
 from .large_deviations import (
     large_deviation_function,
     one_site_current_distribution,
@@ -164,6 +167,8 @@ __all__ = [
     "FluctuationTheoremResidual",
     "EfficiencySeries",
     "Chi2Result",
+    "stationary_by_iteration",
+    "IterationResult",
     "tilted_trial_matrices",
     "current_scgf",
     "current_ldf",
