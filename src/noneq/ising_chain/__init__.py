@@ -46,6 +46,8 @@ Layout
     the one-site system, eqs. 20-36.
 :mod:`~noneq.ising_chain.iteration`
     the paper's iteration for the stationary distribution (eqs. 76-80).
+:mod:`~noneq.ising_chain.lumping`
+    the Ising <-> SSEP mapping of the generators (lumpability onto links, eq. 4).
 :mod:`~noneq.ising_chain.tilted`
     current statistics of the chain in discrete and in continuous time, from
     the Perron root of one tilted transition matrix.
@@ -97,6 +99,7 @@ from .large_deviations import (
     one_site_current_distribution,
     scaled_cumulant_generating_function,
 )
+from .lumping import link_labels, lump, spin_rate_matrix, ssep_rate_matrix
 from .montecarlo import simulate
 from .mpa import link_profile
 from .results import (
@@ -169,6 +172,10 @@ __all__ = [
     "Chi2Result",
     "stationary_by_iteration",
     "IterationResult",
+    "spin_rate_matrix",
+    "ssep_rate_matrix",
+    "link_labels",
+    "lump",
     "tilted_trial_matrices",
     "current_scgf",
     "current_ldf",
