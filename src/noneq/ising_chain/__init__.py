@@ -92,7 +92,7 @@ from .exact import (
     stationary_distribution,
     stationary_tau_distribution,
 )
-from .figures import CURRENTS, EFFICIENCY, FIG3, FIG4, FIG5, FIG6, FIGURES
+from .figures import CURRENTS, DYNAMICS, EFFICIENCY, FIG3, FIG4, FIG5, FIG6, FIGURES
 from .iteration import IterationResult, stationary_by_iteration
 from .large_deviations import (
     large_deviation_function,
@@ -185,6 +185,7 @@ __all__ = [
     "FIG6",
     "EFFICIENCY",
     "CURRENTS",
+    "DYNAMICS",
     "FIGURES",
     "A0",
     "M_MAX_FULL",
