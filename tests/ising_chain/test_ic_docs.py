@@ -9,12 +9,13 @@ import pytest
 from noneq import ising_chain as ic
 
 MODULES = ["theory", "mpa", "exact", "montecarlo", "checks", "large_deviations", "engine", "results", "figures",
-           "cli"]
+           "cli", "tilted", "iteration", "lumping"]
 # the main entry points carry an Examples section
 WITH_EXAMPLES = {"insertion_probabilities", "heat_current", "effective_temperature", "link_profile",
                  "stationary_distribution", "energy_distribution", "entropy_production_distribution",
                  "entropy_production_exact", "simulate", "large_deviation_function", "efficiency_at_max_power",
-                 "efficiency_series", "fluctuation_theorem_residual", "main"}
+                 "efficiency_series", "fluctuation_theorem_residual", "main", "energy_variance",
+                 "current_ldf", "stationary_by_iteration"}
 
 
 @pytest.mark.parametrize("name", MODULES)

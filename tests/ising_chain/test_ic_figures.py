@@ -47,7 +47,7 @@ def test_describe_lists_every_resolved_parameter():
 
 
 def test_every_figure_resolves_at_every_scale():
-    for name, st in ic.FIGURES.items():
+    for name, st in {**ic.FIGURES, "dynamics": ic.DYNAMICS}.items():
         for sc in ("ci", "book", "paper"):
             r = st.at(sc)
             assert not any(isinstance(getattr(r, f.name), Scaled) for f in dataclasses.fields(r)), (name, sc)
@@ -64,5 +64,5 @@ def test_notebooks_read_the_settings_objects():
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         code += "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert "pick(" not in code
-    for name in ("CURRENTS", "FIG3", "FIG5", "FIG6", "EFFICIENCY"):
+    for name in ("CURRENTS", "FIG3", "FIG5", "FIG6", "EFFICIENCY", "DYNAMICS"):
         assert f"ic.{name}.at()" in code, name

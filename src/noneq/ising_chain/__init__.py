@@ -30,7 +30,8 @@ Conventions
 Layout
 ------
 :mod:`~noneq.ising_chain.theory`
-    closed formulas: eqs. 5, 8-9, 45, 47, 50-51, 81-83.
+    closed formulas: eqs. 5, 8-9, 45, 47, 50-51, 81-83; the exact two-point
+    function of the links and the variance of the energy.
 :mod:`~noneq.ising_chain.mpa`
     the matrix product ansatz (eqs. 63-75) evaluated exactly.
 :mod:`~noneq.ising_chain.exact`
@@ -43,6 +44,13 @@ Layout
     of its own because it serves the exact law and the sampler alike).
 :mod:`~noneq.ising_chain.large_deviations`
     the one-site system, eqs. 20-36.
+:mod:`~noneq.ising_chain.iteration`
+    the paper's iteration for the stationary distribution (eqs. 76-80).
+:mod:`~noneq.ising_chain.lumping`
+    the Ising <-> SSEP mapping of the generators (lumpability onto links, eq. 4).
+:mod:`~noneq.ising_chain.tilted`
+    current statistics of the chain in discrete and in continuous time, from
+    the Perron root of one tilted transition matrix.
 :mod:`~noneq.ising_chain.engine`
     efficiency at maximum power, eqs. 10-17 and 52-62.
 :mod:`~noneq.ising_chain.results`, :mod:`~noneq.ising_chain.figures`
@@ -84,12 +92,14 @@ from .exact import (
     stationary_distribution,
     stationary_tau_distribution,
 )
-from .figures import CURRENTS, EFFICIENCY, FIG3, FIG4, FIG5, FIG6, FIGURES
+from .figures import CURRENTS, DYNAMICS, EFFICIENCY, FIG3, FIG4, FIG5, FIG6, FIGURES
+from .iteration import IterationResult, stationary_by_iteration
 from .large_deviations import (
     large_deviation_function,
     one_site_current_distribution,
     scaled_cumulant_generating_function,
 )
+from .lumping import link_labels, lump, spin_rate_matrix, ssep_rate_matrix
 from .montecarlo import simulate
 from .mpa import link_profile
 from .results import (
@@ -100,17 +110,23 @@ from .results import (
     SimulationResult,
 )
 from .theory import (
+    canonical_energy_variance,
     conductivity,
     effective_energy_distribution,
     effective_temperature,
+    energy_variance,
+    energy_variance_ratio_limit,
+    gaussian_total_variation,
     heat_current,
     insertion_probabilities,
     linear_response_current,
+    link_covariance,
     link_profile_theory,
     mean_bath_entropy_production,
     particle_current,
     temperature_profile,
 )
+from .tilted import current_ldf, current_scgf, tilted_trial_matrices
 
 __all__ = [
     "insertion_probabilities",
@@ -123,6 +139,11 @@ __all__ = [
     "linear_response_current",
     "effective_temperature",
     "effective_energy_distribution",
+    "link_covariance",
+    "energy_variance",
+    "canonical_energy_variance",
+    "energy_variance_ratio_limit",
+    "gaussian_total_variation",
     "stationary_distribution",
     "stationary_tau_distribution",
     "energy_distribution",
@@ -149,12 +170,22 @@ __all__ = [
     "FluctuationTheoremResidual",
     "EfficiencySeries",
     "Chi2Result",
+    "stationary_by_iteration",
+    "IterationResult",
+    "spin_rate_matrix",
+    "ssep_rate_matrix",
+    "link_labels",
+    "lump",
+    "tilted_trial_matrices",
+    "current_scgf",
+    "current_ldf",
     "FIG3",
     "FIG4",
     "FIG5",
     "FIG6",
     "EFFICIENCY",
     "CURRENTS",
+    "DYNAMICS",
     "FIGURES",
     "A0",
     "M_MAX_FULL",

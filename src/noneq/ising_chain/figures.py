@@ -36,12 +36,14 @@ __all__ = [
     "EnergySettings",
     "EfficiencySettings",
     "CurrentSettings",
+    "DynamicsSettings",
     "FIG3",
     "FIG4",
     "FIG5",
     "FIG6",
     "EFFICIENCY",
     "CURRENTS",
+    "DYNAMICS",
     "FIGURES",
 ]
 
@@ -278,6 +280,55 @@ class CurrentSettings(_Settings):
     scale: str | None = None
 
 
+@dataclass(frozen=True)
+class DynamicsSettings(_Settings):
+    """Notebook 08 (beyond the paper): I(J) in both clocks, the iteration of eqs. 76-80, lumping.
+
+    Attributes
+    ----------
+    figure : str
+    T1, T2 : float
+        Temperatures of the one-site large deviations, the iteration and the lumping.
+    M_ldf : int
+        Number of spins of the discrete/continuous comparison (the one-site system).
+    J_max, J_points : float, int
+        Currents on ``J_points`` points of ``[-J_max, J_max]``.
+    times : tuple of int or Scaled
+        MCS of the exact finite-time law of the discrete rule.
+    M_iteration : tuple of int or Scaled
+        Chain lengths of the iteration table.
+    M_history, sweeps_history, history_seed : int
+        Chain length, number of sweeps and seed of the random initial guess of the
+        convergence history.
+    M_lumping : tuple of int or Scaled
+        Chain lengths at which the spin generator is lumped onto links.
+    field : float
+        Field on spin 1 that breaks lumpability.
+    eps : float
+    scale : str or None
+    """
+
+    figure: str
+    T1: float
+    T2: float
+    M_ldf: int
+    J_max: float
+    J_points: int
+    times: Any
+    M_iteration: Any
+    M_history: int
+    sweeps_history: int
+    history_seed: int
+    M_lumping: Any
+    field: float
+    eps: float = 2.0
+    scale: str | None = None
+
+    def currents(self):
+        """The grid of currents ``J``."""
+        return np.linspace(-self.J_max, self.J_max, self.J_points)
+
+
 #: Fig. 3 (P(ΔS), M = 10, t = 10, T1 = 1, T2 = 2, 5, 10, inf, K = 10^9 at paper scale, bin 0.2).
 FIG3 = EntropyProductionSettings(
     figure="Fig. 3", M=10, t=Scaled(ci=4, book=10, paper=10), T1=1.0, T2=(2.0, 5.0, 10.0, inf),
@@ -305,6 +356,15 @@ EFFICIENCY = EfficiencySettings(
 CURRENTS = CurrentSettings(
     figure="eqs. 8-9", M=(2, 4, 6, 10, 16), T1=1.0, T2=(2.0, inf), t=20,
     samples=Scaled(ci=100_000, book=1_000_000, paper=100_000_000),
+)
+#: Notebook 08 (beyond the paper; not a command of the command line).
+DYNAMICS = DynamicsSettings(
+    figure="dynamics", T1=1.0, T2=2.0, M_ldf=2, J_max=0.6, J_points=241,
+    times=Scaled(ci=(100, 400), book=(100, 400, 1600), paper=(100, 400, 1600, 6400)),
+    M_iteration=Scaled(ci=(4, 6, 8, 10), book=(4, 6, 8, 10, 12, 14), paper=(4, 6, 8, 10, 12, 14, 16)),
+    M_history=8, sweeps_history=1500, history_seed=8,
+    M_lumping=Scaled(ci=(2, 3, 4, 5, 6, 7), book=(2, 3, 4, 5, 6, 7, 8, 9), paper=(2, 3, 4, 5, 6, 7, 8, 9, 10)),
+    field=0.3,
 )
 #: Command-line name -> settings.
 FIGURES = {"fig3": FIG3, "fig4": FIG4, "fig5": FIG5, "fig6": FIG6, "efficiency": EFFICIENCY, "currents": CURRENTS}
