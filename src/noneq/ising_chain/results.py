@@ -8,11 +8,13 @@ return one of these; ``r["key"]`` keeps working (as do ``"key" in r`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from noneq.stats import Chi2Result
+
+from ..records import ItemAccess
 
 __all__ = [
     "SimulationResult",
@@ -23,24 +25,8 @@ __all__ = [
 ]
 
 
-class _ItemAccess:
-    """Read-only dict-style access to the fields of a dataclass."""
-
-    def __getitem__(self, key):
-        if key not in self.keys():
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def __contains__(self, key):
-        return key in self.keys()
-
-    def keys(self):
-        """Names of the fields, in order."""
-        return tuple(f.name for f in fields(self))
-
-
 @dataclass(frozen=True, eq=False)
-class SimulationResult(_ItemAccess):
+class SimulationResult(ItemAccess):
     """Monte Carlo runs of ``t`` MCS from the stationary state (:func:`~noneq.ising_chain.montecarlo.simulate`).
 
     Attributes
@@ -73,7 +59,7 @@ class SimulationResult(_ItemAccess):
 
 
 @dataclass(frozen=True, eq=False)
-class ExactEntropyProduction(_ItemAccess):
+class ExactEntropyProduction(ItemAccess):
     """Exact law of ΔS after ``t`` MCS (:func:`~noneq.ising_chain.exact.entropy_production_exact`).
 
     Attributes
@@ -97,7 +83,7 @@ class ExactEntropyProduction(_ItemAccess):
 
 
 @dataclass(frozen=True, eq=False)
-class FluctuationTheoremResidual(_ItemAccess):
+class FluctuationTheoremResidual(ItemAccess):
     """``ln[P(ΔS)/P(-ΔS)]`` against ΔS (eq. 18; :func:`~noneq.ising_chain.checks.fluctuation_theorem_residual`).
 
     Attributes
@@ -124,7 +110,7 @@ class FluctuationTheoremResidual(_ItemAccess):
 
 
 @dataclass(frozen=True, eq=False)
-class EfficiencySeries(_ItemAccess):
+class EfficiencySeries(ItemAccess):
     """Taylor coefficients in powers of ``η_C`` (eqs. 17, 61-62; :func:`~noneq.ising_chain.engine.efficiency_series`).
 
     Attributes

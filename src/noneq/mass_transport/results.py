@@ -9,29 +9,14 @@ records that used to be dictionaries (:class:`RingResult`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
+from ..records import ItemAccess
 from .graphs import Graph
 
 __all__ = ["Run", "RingResult", "RingProbeResult", "ThreeBranchTheory", "ThreeBranchResult", "ZRPResult"]
-
-
-class _ItemAccess:
-    """``r["name"]`` reads the field ``name`` (for records that used to be dictionaries)."""
-
-    def __getitem__(self, key):
-        if key not in self.keys():
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def __contains__(self, key):
-        return key in self.keys()
-
-    def keys(self):
-        """Field names, in order."""
-        return [f.name for f in fields(self)]
 
 
 class _WallAlias:
@@ -90,7 +75,7 @@ class Run(_WallAlias):
 
 
 @dataclass
-class RingResult(_ItemAccess):
+class RingResult(ItemAccess):
     """Output of :func:`noneq.mass_transport.simulate_ring` (``r["flux"]`` works as ``r.flux``).
 
     Attributes
@@ -166,7 +151,7 @@ class RingProbeResult:
 
 
 @dataclass(frozen=True)
-class ThreeBranchTheory(_ItemAccess):
+class ThreeBranchTheory(ItemAccess):
     """Flux-balance prediction for the three branches (eqs. 17, 18), ``th["lam"]["B"]`` works.
 
     Attributes
