@@ -217,7 +217,7 @@ def energy_distribution(M, T1, T2, eps=2.0):
     E : numpy.ndarray of int
         ``-(M-1), -(M-3), ..., M-1``.
     p : numpy.ndarray
-        ``p(E)``, summing to one.
+        ``p(E)``, summing to one up to rounding (not renormalised).
 
     Raises
     ------
@@ -282,7 +282,9 @@ def _histogram(K, ptau, R, M, t, T1, T2, eps, w):
     for n in Chunked(K.shape[0], first=8, progress=False):
         _exact_hist(K, ptau, lnp, c1, c2, R, w, nb, first, first + n, hist)
         first += n
-    return trim(w * np.arange(-nb, nb + 1), hist / hist.sum())
+    # not renormalised: the bins hold the propagated mass, which sums to one only if the
+    # propagation conserves probability (checked by the tests and the chapter)
+    return trim(w * np.arange(-nb, nb + 1), hist)
 
 
 def _group_atoms(K, ptau, R, T1, T2, eps, decimals):
@@ -354,7 +356,9 @@ def entropy_production_distribution(M, t, T1, T2, eps=2.0, bin_width=0.2, method
     -------
     bin_centers, probabilities : numpy.ndarray
         Symmetric grid of centres ``k w`` (so ``P(ΔS)`` and ``P(-ΔS)`` are
-        mirror entries) and the probability of each bin (sums to one).
+        mirror entries) and the probability of each bin; they sum to one up to
+        rounding (not renormalised, so the sum checks that the propagation
+        conserves probability).
 
     Raises
     ------
