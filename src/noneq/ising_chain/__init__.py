@@ -81,6 +81,7 @@ from .exact import (
     entropy_production_atoms,
     entropy_production_distribution,
     entropy_production_exact,
+    entropy_production_joint,
     stationary_distribution,
     stationary_tau_distribution,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "entropy_production_distribution",
     "entropy_production_atoms",
     "entropy_production_exact",
+    "entropy_production_joint",
     "mean_bath_entropy_production",
     "simulate",
     "scaled_cumulant_generating_function",
