@@ -298,6 +298,9 @@ def _group_atoms(K, ptau, R, T1, T2, eps, decimals, contribution="total"):
     c1, c2 = bath_coefficients(T1, T2, eps)
     lnp, c1, c2 = contribution_inputs(contribution, log_p(ptau), c1, c2)
     vals, probs = _nonzero_values(K, ptau, lnp, c1, c2, R)
+    # P(τ0) K can underflow to zero; such entries would make a group of zero mass (0/0 below)
+    keep = probs > 0
+    vals, probs = vals[keep], probs[keep]
     order = np.argsort(vals, kind="stable")
     vals, probs = vals[order], probs[order]
     # a new value starts where the sorted values jump by more than 10^-decimals
