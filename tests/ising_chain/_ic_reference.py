@@ -11,6 +11,9 @@ links, so that a kernel and its reference share nothing but the equations:
   B1) by dense matrix powers;
 * :func:`mpa_weights_reference` -- the weight of every configuration by the
   operator algebra of eqs. (63)-(75), one configuration at a time.
+* :func:`entropy_production_enumeration` -- the joint law of the bath and system
+  entropy changes by branching over every trial in spin space (eq. 37 written
+  from the temperatures, heats from the end links' energies).
 """
 
 from __future__ import annotations
@@ -192,4 +195,57 @@ def mpa_weights_reference(L, p1, p2):
             y = np.arange(1.0, L + 2 - k)
             g = (a * (y + 1) * g[1:] + (b - a) * y * g[:-1]) / (k + 1.0)
         out[tau] = g[0]
+    return out
+
+
+# ---------------------------------------------------------------- entropy production by enumeration
+
+
+def entropy_production_enumeration(M, t, T1, T2, eps, Pst):
+    """Exact law of (ΔS_bath, ΔS_system) after ``t`` MCS, by enumerating every trial in spin space.
+
+    Spins ``s`` (bit ``i`` set iff ``s_{i+1} = +1``) start from ``Pst`` (a law on the
+    ``2^M`` spin configurations). Each of the ``M t`` trials branches over the node
+    (probability ``1/M``) and, at the ends, over the redrawn spin with the heat-bath
+    probabilities of eq. (37) written from ``T1``, ``T2`` directly. The heat taken from
+    ``B_i`` is the change of the end link's energy ``(ε/2) ℓ`` caused by the update of
+    the end spin; ``ΔS_bath = -Q1/T1 - Q2/T2`` and ``ΔS_system = ln Pst(s(0)) -
+    ln Pst(s(t))``. Returns a dict ``(ΔS_bath, ΔS_system) -> probability`` (keys rounded
+    to 12 decimals so that equal values share one entry).
+    """
+
+    def spin(s, i):
+        return 1 if (s >> i) & 1 else -1
+
+    def setspin(s, i, v):
+        return s | (1 << i) if v > 0 else s & ~(1 << i)
+
+    b1, b2 = eps / T1, (0.0 if math.isinf(T2) else eps / T2)
+    # state: (s0, s, twice the heat from B1 in units of eps/2, same for B2) -> probability
+    law = {(s, s, 0, 0): p for s, p in enumerate(Pst) if p > 0}
+    for _ in range(M * t):
+        new = {}
+        for (s0, s, h1, h2), p in law.items():
+            for i in range(M):
+                pi = p / M
+                if i in (0, M - 1):
+                    nb = spin(s, 1) if i == 0 else spin(s, M - 2)
+                    beta_eps = b1 if i == 0 else b2
+                    old_link = -spin(s, i) * nb
+                    for v in (1, -1):
+                        q = 1.0 / (1.0 + math.exp(-v * nb * beta_eps))  # eq. (37)
+                        dl = -v * nb - old_link
+                        key = (s0, setspin(s, i, v), h1 + (dl if i == 0 else 0), h2 + (dl if i else 0))
+                        new[key] = new.get(key, 0.0) + pi * q
+                else:
+                    s1 = s ^ (1 << i) if spin(s, i - 1) != spin(s, i + 1) else s
+                    key = (s0, s1, h1, h2)
+                    new[key] = new.get(key, 0.0) + pi
+        law = new
+    out = {}
+    for (s0, s, h1, h2), p in law.items():
+        bath = -(0.5 * eps * h1) / T1 - (0.0 if math.isinf(T2) else (0.5 * eps * h2) / T2)
+        system = math.log(Pst[s0]) - math.log(Pst[s])
+        key = (round(bath, 12), round(system, 12))
+        out[key] = out.get(key, 0.0) + p
     return out

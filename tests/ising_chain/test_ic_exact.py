@@ -1,8 +1,10 @@
 """Exact law of the entropy production (noneq.ising_chain.exact): kernels against plain NumPy, consistency."""
 
+import math
+
 import numpy as np
 import pytest
-from _ic_reference import exact_joint_reference, one_trial_matrix, spins_from_tau
+from _ic_reference import entropy_production_enumeration, exact_joint_reference, one_trial_matrix, spins_from_tau
 
 from noneq import ising_chain as ic
 from noneq.ising_chain import exact
@@ -128,3 +130,70 @@ def test_grid_holds_every_value():
         assert R == n1_bound(M, t)
         nb = half_bins(M, t, 1.0, T2, 2.0, log_p(ptau), 0.2)
         assert np.max(np.abs(v)) < (nb - 1) * 0.2
+
+
+# ---------------------------------------------------------------- bath and system parts (Sec. IV)
+
+
+@pytest.mark.parametrize("M,t,T2", [(3, 3, 2.0), (4, 2, np.inf), (4, 3, 5.0)])
+def test_contributions_match_spin_enumeration(M, t, T2):
+    # every trial enumerated in spin space with explicit heats (eq. 37 from the temperatures), started from the
+    # stationary law of the sparse master-equation solve: the bath, system and total laws of the package agree bin by
+    # bin (two bin widths) and, for the bath part, value by value (sums of <= 1e4 products: 1e-13)
+    P = ic.stationary_distribution(M, 1.0, T2, method="solve")
+    law = entropy_production_enumeration(M, t, 1.0, T2, 2.0, P)
+    parts = {"bath": lambda b, s: b, "system": lambda b, s: s, "total": lambda b, s: b + s}
+    for part, f in parts.items():
+        for w in (0.2, 0.01):
+            c, p = ic.entropy_production_distribution(M, t, 1.0, T2, bin_width=w, contribution=part)
+            ref = {}
+            for (b, s_), q in law.items():
+                k = math.floor(f(b, s_) / w + 0.5)
+                ref[k] = ref.get(k, 0.0) + q
+            got = dict(zip(np.rint(c / w).astype(int).tolist(), p))
+            for k in set(ref) | {k for k, v in got.items() if v > 0}:
+                assert abs(got.get(k, 0.0) - ref.get(k, 0.0)) < 1e-13, (part, w, k)
+    bath = {}
+    for (b, _), q in law.items():
+        bath[b] = bath.get(b, 0.0) + q
+    v, q = ic.entropy_production_atoms(M, t, 1.0, T2, contribution="bath")
+    ref_v = np.array(sorted(bath))
+    np.testing.assert_allclose(v, ref_v, atol=1e-9)
+    np.testing.assert_allclose(q, [bath[x] for x in ref_v], rtol=1e-12, atol=1e-15)
+    # the bath part alone has the mean of Sec. IV, the system part mean zero (stationary start)
+    r = ic.entropy_production_exact(M, t, 1.0, T2, contribution="bath")
+    assert r.mean == pytest.approx(ic.mean_bath_entropy_production(M, t, 1.0, T2), rel=1e-10)
+    assert abs(ic.entropy_production_exact(M, t, 1.0, T2, contribution="system").mean) < 1e-13
+
+
+def test_bath_contribution_monte_carlo_against_exact():
+    # the sampler bins the bath part with the same grid: chi-square against the exact bath law (p > 1e-4); the runs and
+    # heats do not depend on the part binned (same seed, same Q means), and the default is the total
+    M, t, T2, K = 4, 3, 2.0, 200_000
+    ce, pe = ic.entropy_production_distribution(M, t, 1.0, T2, contribution="bath")
+    r = ic.simulate(M, t, 1.0, T2, samples=K, seed=5, contribution="bath")
+    test = ic.chi2_test(ce, pe, r.bin_centers, r.counts, 0.2)
+    assert test.outside == 0 and test.dof > 5 and test.pvalue > 1e-4, test
+    tot = ic.simulate(M, t, 1.0, T2, samples=K, seed=5)
+    assert tot.Q1_mean == r.Q1_mean and tot.Q2_mean == r.Q2_mean
+    default = ic.entropy_production_distribution(M, t, 1.0, T2, method="mc", samples=K, seed=5)
+    np.testing.assert_array_equal(default[1], tot.probabilities)
+    # at t = 3 the system term matters: the bath law differs from the total law by O(0.1) in some bin
+    ct, pt = ic.entropy_production_distribution(M, t, 1.0, T2)
+    n = max(len(ct), len(ce))
+    pad = [np.pad(x, ((n - len(x)) // 2,)) for x in (pt, pe)]
+    assert np.max(np.abs(pad[0] - pad[1])) > 0.05
+    with pytest.raises(ValueError, match="contribution"):
+        ic.entropy_production_distribution(M, t, 1.0, T2, contribution="reservoirs")
+
+
+def test_joint_law_gives_every_part():
+    # the joint law of (n1, n2, system term) reproduces the three binned laws of the package
+    M, t, w = 5, 2, 0.2
+    n1, n2, sys_, p = ic.entropy_production_joint(M, t, 1.0, 2.0)
+    assert abs(p.sum() - 1) < 1e-13
+    bath = -2.0 * (n1 / 1.0 + n2 / 2.0)
+    for part, v in (("bath", bath), ("system", sys_), ("total", bath + sys_)):
+        c, q = ic.entropy_production_distribution(M, t, 1.0, 2.0, bin_width=w, contribution=part)
+        h = np.bincount(np.floor(v / w + 0.5).astype(int) - int(round(c[0] / w)), weights=p, minlength=len(c))
+        np.testing.assert_allclose(h, q, rtol=1e-12, atol=1e-16)

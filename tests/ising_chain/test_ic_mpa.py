@@ -5,7 +5,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-import scipy.linalg as la
 from _ic_reference import mpa_weights_reference
 
 from noneq import ising_chain as ic
@@ -73,22 +72,43 @@ def test_stationary_global_flip_and_tau():
     np.testing.assert_allclose(ic.stationary_tau_distribution(M, 1.0, 3.0, method="solve"), Pt, rtol=1e-12)
 
 
-def test_mpa_small_chain_exact_rational():
-    # L = 2 by hand from the two-site master equation (continuous-time SSEP, λ = 1)
-    p1, p2 = ic.insertion_probabilities(1.0, 2.0)
-    a, g, b, d = p1, 1 - p1, 1 - p2, p2
-    # states τ = (τ1, τ2) index bit0 = τ1
-    Q = np.zeros((4, 4))
-    for s in range(4):
-        t1, t2 = s & 1, (s >> 1) & 1
-        Q[s, s ^ 1] += a if t1 == 0 else g
-        Q[s, s ^ 2] += d if t2 == 0 else b
-        if t1 != t2:
-            Q[s, s ^ 3] += 1.0
-    Q -= np.diag(Q.sum(axis=1))
-    v = la.null_space(Q.T)[:, 0]
-    v /= v.sum()
-    np.testing.assert_allclose(ic.stationary_tau_distribution(3, 1.0, 2.0), v, rtol=1e-12)
+def _fraction_stationary(L, a, g, b, d):
+    """Stationary law of the continuous-time SSEP on L sites (λ = 1), in exact rational arithmetic."""
+    S = 1 << L
+    Q = [[Fraction(0)] * S for _ in range(S)]
+    for s in range(S):
+        Q[s][s ^ 1] += g if s & 1 else a  # site 1: removal γ, insertion α
+        top = 1 << (L - 1)
+        Q[s][s ^ top] += b if s & top else d  # site L: removal β, insertion δ
+        for i in range(L - 1):
+            if ((s >> i) ^ (s >> (i + 1))) & 1:
+                Q[s][s ^ (3 << i)] += 1
+        Q[s][s] = -sum(Q[s][k] for k in range(S) if k != s)
+    # Q^T π = 0 with the last equation replaced by Σ π = 1; Gauss-Jordan in Fractions
+    A = [[Q[k][r] for k in range(S)] + [Fraction(0)] for r in range(S - 1)]
+    A.append([Fraction(1)] * S + [Fraction(1)])
+    for c in range(S):
+        piv = next(r for r in range(c, S) if A[r][c] != 0)
+        A[c], A[piv] = A[piv], A[c]
+        A[c] = [x / A[c][c] for x in A[c]]
+        for r in range(S):
+            if r != c and A[r][c] != 0:
+                f = A[r][c]
+                A[r] = [x - f * y for x, y in zip(A[r], A[c])]
+    return [A[r][S] for r in range(S)]
+
+
+@pytest.mark.parametrize("M,T2", [(3, 2.0), (4, 5.0)])
+def test_mpa_small_chain_exact_rational(M, T2):
+    # the master equation of the SSEP on L = M - 1 sites solved in exact rational
+    # arithmetic (the binary fractions p1, p2 of the floats are exact rationals); the
+    # ansatz in floating point agrees to rounding (a few units of 1e-16 per operation)
+    p1, p2 = ic.insertion_probabilities(1.0, T2)
+    a, d = Fraction(p1), Fraction(p2)
+    pi = _fraction_stationary(M - 1, a, 1 - a, 1 - d, d)
+    assert sum(pi) == 1 and all(x > 0 for x in pi)
+    np.testing.assert_allclose(ic.stationary_tau_distribution(M, 1.0, T2), [float(x) for x in pi],
+                               rtol=1e-14, atol=0)
 
 
 def test_boltzmann_when_equal_temperatures():

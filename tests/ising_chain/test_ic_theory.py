@@ -84,12 +84,21 @@ def test_effective_temperature():
 
 
 def test_omega_binomial_erratum():
-    # Ω(E) = 2 C(M-1, (M-1+E)/2) sums to 2^M; the printed 2 C(M, ...) does not
+    # at T = inf the package's effective form (eq. 83 corrected) is Ω(E)/2^M with
+    # Ω(E) = 2 C(M-1, (M-1+E)/2), which sums to 2^M; the printed 2 C(M, ...) does not
     M = 9
-    E = 2 * np.arange(M) - (M - 1)
-    good = sum(2 * math.comb(M - 1, (M - 1 + e) // 2) for e in E)
-    bad = sum(2 * math.comb(M, (M - 1 - e) // 2) for e in E)
-    assert good == 2**M and bad != 2**M
+    E, p = ic.effective_energy_distribution(M, np.inf)
+    good = np.array([2 * math.comb(M - 1, (M - 1 + e) // 2) for e in E])
+    bad = np.array([2 * math.comb(M, (M - 1 - e) // 2) for e in E])
+    assert good.sum() == 2**M and bad.sum() != 2**M
+    np.testing.assert_allclose(p * 2**M, good, rtol=1e-14)
+    # in equilibrium (T1 = T2) the exact p(E) of the ansatz equals the corrected form and
+    # not the printed one (a relative difference of order one)
+    T = 1.3
+    _, exact_p = ic.energy_distribution(M, T, T)
+    np.testing.assert_allclose(exact_p, ic.effective_energy_distribution(M, T)[1], rtol=1e-12)
+    w = bad * np.exp(-E / T)
+    assert np.max(np.abs(exact_p / (w / w.sum()) - 1)) > 0.1
 
 
 def test_effective_energy_distribution_is_binomial():

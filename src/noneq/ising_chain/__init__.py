@@ -26,6 +26,12 @@ Conventions
   ``Q_1`` made consistent, see the errata of the chapter).
 * The total entropy production of one run of ``t`` MCS started from the
   stationary state is ``ΔS = ΔS_bath + ln P_st(s(0)) - ln P_st(s(t))`` (Sec. IV).
+  The laws of ΔS take ``contribution="total"`` (default), ``"bath"`` or
+  ``"system"`` to give one of the two terms instead, with the same bins;
+  :func:`~noneq.ising_chain.exact.entropy_production_joint` gives the joint law
+  of the heat quanta and the system term.
+* Exact laws are not renormalised: their mass is one up to rounding, which checks
+  the propagation.
 
 Layout
 ------
@@ -89,6 +95,7 @@ from .exact import (
     entropy_production_atoms,
     entropy_production_distribution,
     entropy_production_exact,
+    entropy_production_joint,
     stationary_distribution,
     stationary_tau_distribution,
 )
@@ -150,6 +157,7 @@ __all__ = [
     "entropy_production_distribution",
     "entropy_production_atoms",
     "entropy_production_exact",
+    "entropy_production_joint",
     "mean_bath_entropy_production",
     "simulate",
     "scaled_cumulant_generating_function",

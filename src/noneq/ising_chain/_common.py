@@ -69,6 +69,26 @@ def bath_coefficients(T1, T2, eps):
     return eps / T1, eps * inv(T2)
 
 
+#: Parts of the entropy production a law of ΔS can be taken of (Sec. IV).
+CONTRIBUTIONS = ("total", "bath", "system")
+
+
+def contribution_inputs(contribution, lnp, c1, c2):
+    """``(ln P_st, ε/T1, ε/T2)`` to hand to the one ΔS formula so that it yields ``contribution``.
+
+    ``ΔS = -(c1 n1 + c2 n2) + ln P(τ0) - ln P(τt)``: the bath part is the formula with
+    ``ln P = 0`` (``ΔS_bath = -Q1/T1 - Q2/T2``), the system part the formula with
+    ``c1 = c2 = 0`` (``ln P(τ0) - ln P(τt)``), so the exact law and the sampler use the same
+    compiled formula and the same bins for every part.
+    """
+    contribution = validate.choice("contribution", contribution, CONTRIBUTIONS)
+    if contribution == "bath":
+        return np.zeros_like(lnp), c1, c2
+    if contribution == "system":
+        return lnp, 0.0, 0.0
+    return lnp, c1, c2
+
+
 def log_p(p):
     """``ln p`` with ``ln 0 = -inf`` and no warning."""
     with np.errstate(divide="ignore"):

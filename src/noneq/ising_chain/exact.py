@@ -21,6 +21,7 @@ from noneq import validate
 from noneq.progress import Chunked
 
 from ._common import (
+    CONTRIBUTIONS,
     M_MAX_ENERGY,
     M_MAX_EXACT,
     M_MAX_FULL,
@@ -28,6 +29,7 @@ from ._common import (
     M_MAX_SOLVE,
     bath_coefficients,
     check_run,
+    contribution_inputs,
     coupling,
     half_bins,
     log_p,
@@ -49,6 +51,7 @@ __all__ = [
     "entropy_production_distribution",
     "entropy_production_atoms",
     "entropy_production_exact",
+    "entropy_production_joint",
 ]
 
 
@@ -217,7 +220,7 @@ def energy_distribution(M, T1, T2, eps=2.0):
     E : numpy.ndarray of int
         ``-(M-1), -(M-3), ..., M-1``.
     p : numpy.ndarray
-        ``p(E)``, summing to one.
+        ``p(E)``, summing to one up to rounding (not renormalised).
 
     Raises
     ------
@@ -272,24 +275,32 @@ def exact_joint(M, t, T1, T2, eps):
     return K, ptau, R
 
 
-def _histogram(K, ptau, R, M, t, T1, T2, eps, w):
-    lnp = log_p(ptau)
-    nb = half_bins(M, t, T1, T2, eps, lnp, w)
+def _histogram(K, ptau, R, M, t, T1, T2, eps, w, contribution="total"):
     c1, c2 = bath_coefficients(T1, T2, eps)
+    lnp, c1, c2 = contribution_inputs(contribution, log_p(ptau), c1, c2)
+    # the grid bounds the total; it holds each part as well (|bath| and |system| are
+    # bounded by the two terms of the bound)
+    nb = half_bins(M, t, T1, T2, eps, log_p(ptau), w)
     require(8.0 * (2 * nb + 1), f"t = {t}, bin_width = {w}", "the histogram of ΔS")
     hist = np.zeros(2 * nb + 1)
     first = 0
     for n in Chunked(K.shape[0], first=8, progress=False):
         _exact_hist(K, ptau, lnp, c1, c2, R, w, nb, first, first + n, hist)
         first += n
-    return trim(w * np.arange(-nb, nb + 1), hist / hist.sum())
+    # not renormalised: the bins hold the propagated mass, which sums to one only if the
+    # propagation conserves probability (checked by the tests and the chapter)
+    return trim(w * np.arange(-nb, nb + 1), hist)
 
 
-def _group_atoms(K, ptau, R, T1, T2, eps, decimals):
+def _group_atoms(K, ptau, R, T1, T2, eps, decimals, contribution="total"):
     # values and probabilities of every non-zero entry, then their sorted copies
     require(32.0 * np.count_nonzero(K), "M and t", "the distinct values of ΔS")
     c1, c2 = bath_coefficients(T1, T2, eps)
-    vals, probs = _nonzero_values(K, ptau, log_p(ptau), c1, c2, R)
+    lnp, c1, c2 = contribution_inputs(contribution, log_p(ptau), c1, c2)
+    vals, probs = _nonzero_values(K, ptau, lnp, c1, c2, R)
+    # P(τ0) K can underflow to zero; such entries would make a group of zero mass (0/0 below)
+    keep = probs > 0
+    vals, probs = vals[keep], probs[keep]
     order = np.argsort(vals, kind="stable")
     vals, probs = vals[order], probs[order]
     # a new value starts where the sorted values jump by more than 10^-decimals
@@ -319,12 +330,13 @@ def joint_values(K, ptau, R, T1, T2, eps):
 
 
 def entropy_production_distribution(M, t, T1, T2, eps=2.0, bin_width=0.2, method="exact",
-                                    samples=None, seed=None):
-    """Histogram of the total entropy production ΔS after ``t`` MCS (Figs. 3-4).
+                                    samples=None, seed=None, contribution="total"):
+    """Histogram of the entropy production ΔS after ``t`` MCS (Figs. 3-4), or of its bath or system part.
 
     Runs start from the stationary state (eqs. 63-75); ``ΔS = -Q_1/T_1 - Q_2/T_2
     + ln P_st(s(0)) - ln P_st(s(t))`` (Sec. IV and eq. 19, heats taken from the
-    reservoirs, counted in quanta of ε).
+    reservoirs, counted in quanta of ε); ``contribution`` selects the sum or one of
+    its two terms.
 
     Parameters
     ----------
@@ -349,12 +361,19 @@ def entropy_production_distribution(M, t, T1, T2, eps=2.0, bin_width=0.2, method
         Number of Monte Carlo runs, ``>= 1`` (required for ``"mc"``, must be None for ``"exact"``).
     seed : int, optional
         Seed of the Monte Carlo sampler (None or a non-negative integer).
+    contribution : {"total", "bath", "system"}
+        Which entropy production: ``"total"`` ΔS (the fluctuation theorem's, the
+        default), ``"bath"`` ``ΔS_bath = -Q_1/T_1 - Q_2/T_2`` only (eq. 19, heats taken
+        from the reservoirs) or ``"system"`` ``ln P_st(s(0)) - ln P_st(s(t))`` only;
+        the same formula, grid and bins for all three.
 
     Returns
     -------
     bin_centers, probabilities : numpy.ndarray
         Symmetric grid of centres ``k w`` (so ``P(ΔS)`` and ``P(-ΔS)`` are
-        mirror entries) and the probability of each bin (sums to one).
+        mirror entries) and the probability of each bin; they sum to one up to
+        rounding (not renormalised, so the sum checks that the propagation
+        conserves probability).
 
     Raises
     ------
@@ -373,21 +392,23 @@ def entropy_production_distribution(M, t, T1, T2, eps=2.0, bin_width=0.2, method
     m_max = M_MAX_EXACT if method == "exact" else M_MAX_MC
     M, t, T1, T2, eps = check_run(M, t, T1, T2, eps, m_max)
     w = validate.real("bin_width", bin_width, 0.0, None, lo_open=True)
+    contribution = validate.choice("contribution", contribution, CONTRIBUTIONS)
     if method == "exact":
         if samples is not None:
             raise ValueError("samples must be None for method='exact'")
         K, ptau, R = exact_joint(M, t, T1, T2, eps)
-        return _histogram(K, ptau, R, M, t, T1, T2, eps, w)
+        return _histogram(K, ptau, R, M, t, T1, T2, eps, w, contribution)
     if samples is None:
         raise ValueError("samples must be given for method='mc'")
     from .montecarlo import simulate
 
-    res = simulate(M, t, T1, T2, eps=eps, samples=samples, bin_width=w, seed=seed, progress=False)
+    res = simulate(M, t, T1, T2, eps=eps, samples=samples, bin_width=w, seed=seed, progress=False,
+                   contribution=contribution)
     return res.bin_centers, res.probabilities
 
 
-def entropy_production_atoms(M, t, T1, T2, eps=2.0, decimals=9):
-    """Exact distribution of ΔS as distinct values and their probabilities.
+def entropy_production_atoms(M, t, T1, T2, eps=2.0, decimals=9, contribution="total"):
+    """Exact distribution of ΔS (or of its bath or system part) as distinct values and their probabilities.
 
     Sorted values closer than ``10**-decimals`` to their neighbour are merged
     (they are equal up to rounding). Used to check the finite-time fluctuation
@@ -404,6 +425,11 @@ def entropy_production_atoms(M, t, T1, T2, eps=2.0, decimals=9):
         As in :func:`entropy_production_distribution`.
     decimals : int
         Merging tolerance exponent, ``1 <= decimals <= 14``.
+    contribution : {"total", "bath", "system"}
+        Which entropy production: ``"total"`` ΔS (the fluctuation theorem's, the
+        default), ``"bath"`` ``ΔS_bath = -Q_1/T_1 - Q_2/T_2`` only (eq. 19, heats taken
+        from the reservoirs) or ``"system"`` ``ln P_st(s(0)) - ln P_st(s(t))`` only;
+        the same formula, grid and bins for all three.
 
     Returns
     -------
@@ -417,11 +443,12 @@ def entropy_production_atoms(M, t, T1, T2, eps=2.0, decimals=9):
     """
     M, t, T1, T2, eps = check_run(M, t, T1, T2, eps, M_MAX_EXACT)
     decimals = validate.integer("decimals", decimals, 1, 14)
+    contribution = validate.choice("contribution", contribution, CONTRIBUTIONS)
     K, ptau, R = exact_joint(M, t, T1, T2, eps)
-    return _group_atoms(K, ptau, R, T1, T2, eps, decimals)
+    return _group_atoms(K, ptau, R, T1, T2, eps, decimals, contribution)
 
 
-def entropy_production_exact(M, t, T1, T2, eps=2.0, bin_width=0.2, decimals=9):
+def entropy_production_exact(M, t, T1, T2, eps=2.0, bin_width=0.2, decimals=9, contribution="total"):
     """Exact ΔS law after ``t`` MCS, as a histogram and as distinct values, in one pass (Figs. 3-4).
 
     Same as :func:`entropy_production_distribution` (``method="exact"``) and
@@ -439,12 +466,17 @@ def entropy_production_exact(M, t, T1, T2, eps=2.0, bin_width=0.2, decimals=9):
         Histogram bin width, ``> 0``.
     decimals : int
         Merging tolerance exponent of the distinct values, ``1 <= decimals <= 14``.
+    contribution : {"total", "bath", "system"}
+        Which entropy production: ``"total"`` ΔS (the fluctuation theorem's, the
+        default), ``"bath"`` ``ΔS_bath = -Q_1/T_1 - Q_2/T_2`` only (eq. 19, heats taken
+        from the reservoirs) or ``"system"`` ``ln P_st(s(0)) - ln P_st(s(t))`` only;
+        the same formula, grid and bins for all three.
 
     Returns
     -------
     ExactEntropyProduction
         ``bin_centers``, ``probabilities`` (histogram), ``values``, ``atom_probabilities``
-        (distinct values), ``mean`` (exact ⟨ΔS⟩), ``seconds``; also readable as
+        (distinct values), ``mean`` (exact mean of the chosen part), ``seconds``; also readable as
         ``r["key"]``.
 
     Raises
@@ -462,10 +494,11 @@ def entropy_production_exact(M, t, T1, T2, eps=2.0, bin_width=0.2, decimals=9):
     M, t, T1, T2, eps = check_run(M, t, T1, T2, eps, M_MAX_EXACT)
     w = validate.real("bin_width", bin_width, 0.0, None, lo_open=True)
     decimals = validate.integer("decimals", decimals, 1, 14)
+    contribution = validate.choice("contribution", contribution, CONTRIBUTIONS)
     t0 = time.perf_counter()
     K, ptau, R = exact_joint(M, t, T1, T2, eps)
-    centers, probs = _histogram(K, ptau, R, M, t, T1, T2, eps, w)
-    vals, aprobs = _group_atoms(K, ptau, R, T1, T2, eps, decimals)
+    centers, probs = _histogram(K, ptau, R, M, t, T1, T2, eps, w, contribution)
+    vals, aprobs = _group_atoms(K, ptau, R, T1, T2, eps, decimals, contribution)
     del K
     return ExactEntropyProduction(
         bin_centers=centers,
@@ -475,3 +508,55 @@ def entropy_production_exact(M, t, T1, T2, eps=2.0, bin_width=0.2, decimals=9):
         mean=float(np.dot(vals, aprobs)),
         seconds=time.perf_counter() - t0,
     )
+
+
+def entropy_production_joint(M, t, T1, T2, eps=2.0):
+    """Exact joint law of the heat quanta and the system term after ``t`` MCS (Sec. IV).
+
+    Every ``(τ(0), τ(t), n_1)`` of positive probability, with ``n_2`` from energy
+    balance: any functional of the heats and of the end states (the total ΔS, its bath
+    or system part, or the bath term with another sign convention, as in the errata)
+    follows by summing over these entries.
+
+    Parameters
+    ----------
+    M : int
+        Number of spins, ``2 <= M <= 12``.
+    t : int
+        Number of Monte Carlo steps, ``t >= 1``.
+    T1, T2, eps : float
+        As in :func:`entropy_production_distribution`.
+
+    Returns
+    -------
+    n1, n2 : numpy.ndarray of int
+        Net heat quanta ε taken from B1 and from B2.
+    system : numpy.ndarray
+        ``ln P_st(τ(0)) - ln P_st(τ(t))``.
+    probabilities : numpy.ndarray
+        Probability of each entry (they sum to one up to rounding).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from noneq import ising_chain as ic
+    >>> n1, n2, sys_, p = ic.entropy_production_joint(4, 2, 1.0, 2.0)
+    >>> bath = -2.0 * (n1 / 1.0 + n2 / 2.0)
+    >>> bool(abs(np.dot(bath + sys_, p) - ic.mean_bath_entropy_production(4, 2, 1.0, 2.0)) < 1e-12)
+    True
+    """
+    M, t, T1, T2, eps = check_run(M, t, T1, T2, eps, M_MAX_EXACT)
+    K, ptau, R = exact_joint(M, t, T1, T2, eps)
+    S = K.shape[0]
+    require(40.0 * np.count_nonzero(K), f"M = {M}, t = {t}", "the joint law of heats and end states")
+    i0, it, k = np.nonzero(K)
+    N = np.array([bin(i).count("1") for i in range(S)])
+    n1 = k - R
+    n2 = N[it] - N[i0] - n1
+    lnp = log_p(ptau)
+    return n1, n2, lnp[i0] - lnp[it], ptau[i0] * K[i0, it, k]

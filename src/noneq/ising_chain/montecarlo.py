@@ -22,7 +22,18 @@ from noneq import validate
 from noneq.progress import Chunked
 from noneq.rng import spawn_seeds
 
-from ._common import M_MAX_MC, N_CHUNKS, bath_coefficients, check_run, half_bins, log_p, require, trim
+from ._common import (
+    CONTRIBUTIONS,
+    M_MAX_MC,
+    N_CHUNKS,
+    bath_coefficients,
+    check_run,
+    contribution_inputs,
+    half_bins,
+    log_p,
+    require,
+    trim,
+)
 from ._kernels import _initial_states, _mc_kernel
 from .mpa import mpa_tau
 from .results import SimulationResult
@@ -70,12 +81,12 @@ def _resolve_progress(progress, show_progress):
 
 
 def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, show_progress=None, *,
-             progress=None):
+             progress=None, contribution="total"):
     """Monte Carlo of the discrete-time rule of Appendix I, started in the stationary state.
 
     Each run draws ``τ(0)`` from ``P_st`` (matrix product ansatz), performs ``M t``
     update trials and records the heat quanta ``n_1, n_2`` taken from B1, B2 and
-    the total entropy production ΔS (Sec. IV). The work is split in a fixed
+    the total entropy production ΔS (Sec. IV), or its bath or system part. The work is split in a fixed
     number (:data:`~noneq.ising_chain.N_CHUNKS`) of chunks with child seeds from
     :func:`noneq.rng.spawn_seeds`, so the result depends only on ``seed``.
     Random numbers: a xoshiro256** stream per chunk (:mod:`noneq.rng`); nodes are
@@ -107,6 +118,11 @@ def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, sho
     progress : bool, optional
         Progress bar (runs done, rate, remaining time): None follows
         ``NONEQ_PROGRESS``, True/False force it on/off.
+    contribution : {"total", "bath", "system"}
+        What the histogram holds: the total ΔS (default), ``ΔS_bath = -Q_1/T_1 -
+        Q_2/T_2`` only or ``ln P_st(s(0)) - ln P_st(s(t))`` only; the same formula and
+        bins as :func:`~noneq.ising_chain.exact.entropy_production_distribution`.
+        The runs (and the heats) do not depend on it.
 
     Returns
     -------
@@ -133,6 +149,7 @@ def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, sho
     M, t, T1, T2, eps = check_run(M, t, T1, T2, eps, M_MAX_MC)
     samples = validate.integer("samples", samples, 1)
     w = validate.real("bin_width", bin_width, 0.0, None, lo_open=True)
+    contribution = validate.choice("contribution", contribution, CONTRIBUTIONS)
     bar = _resolve_progress(progress, show_progress)
     p1, p2 = insertion_probabilities(T1, T2, eps)
     L = M - 1
@@ -147,6 +164,8 @@ def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, sho
     thr1, thr2 = thresholds(p1, p2)
     seeds = spawn_seeds(seed, N_CHUNKS)
     c1, c2 = bath_coefficients(T1, T2, eps)
+    # the ΔS the kernel bins: the same formula with the other part switched off
+    lnp_ds, c1_ds, c2_ds = contribution_inputs(contribution, lnp, c1, c2)
     t0 = time.perf_counter()
     # a fixed sequence of blocks of 10^7 runs; every block uses its own N_CHUNKS
     # child seeds derived from the root seed (one block: the root's children)
@@ -173,7 +192,8 @@ def simulate(M, t, T1, T2, eps=2.0, samples=10**5, bin_width=0.2, seed=None, sho
             target = [c * done // total for c in counts]
             this = np.array([a - g for a, g in zip(target, given)], dtype=np.int64)
             given = target
-            _mc_kernel(L, M, M * t, thr1, thr2, alias_p, alias_j, lnp, c1, c2, w, nb, this, states, hist, sums)
+            _mc_kernel(L, M, M * t, thr1, thr2, alias_p, alias_j, lnp_ds, c1_ds, c2_ds, w, nb, this, states, hist,
+                       sums)
     hist = hist.sum(axis=0)
     sums = sums.sum(axis=0)
     secs = time.perf_counter() - t0
