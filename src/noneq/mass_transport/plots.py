@@ -13,7 +13,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 from ..style import COLORS
 
 __all__ = ["draw_ring_dynamics", "draw_probe_contact", "draw_three_branch", "plot_fig3", "plot_fig6",
-           "plot_fig7"]
+           "plot_fig7", "plot_finite_size"]
 
 #: Marker of each branch in Figs. 6 and 7.
 MARKERS = {"A": "o", "B": "s", "C": "^"}
@@ -221,3 +221,26 @@ def plot_fig7(axs, rhos, lam, lam_err):
     axs[1].set(xlabel=r"$\rho$", ylabel=r"$\alpha(\rho)$", ylim=(0, None))
     axs[1].legend()
     return axs
+
+
+def plot_finite_size(ax, sizes, mean, err, coef):
+    """The dimensionless shift ``3 rho (lambda_BC - lambda_A)`` of eq. (35) against ``1 / N_b``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    sizes : array of int
+        Branch sizes ``N_b`` (> 0).
+    mean, err : array
+        Mean and standard error of the shift over independent runs at each size.
+    coef : pair of float
+        ``(a, b)`` of the fit ``a + b / N_b`` (drawn as a line); eq. (35) predicts 1 (dashed).
+    """
+    x = 1 / np.asarray(sizes, dtype=float)
+    ax.errorbar(x, mean, yerr=err, fmt="o", color=COLORS[0], label="simulation")
+    xx = np.linspace(0, 1.1 * x.max(), 50)
+    ax.plot(xx, coef[0] + coef[1] * xx, color=COLORS[0], lw=1, label="weighted fit")
+    ax.axhline(1, color="k", ls="--", lw=1, label="eq. (35)")
+    ax.set(xlabel="$1/N_b$", ylabel=r"$3\rho(\tilde\lambda_{B,C}-\tilde\lambda_A)$")
+    ax.legend()
+    return ax
