@@ -101,8 +101,7 @@ def summary_checksum(ds) -> str:
 
 
 def _command(sweep: Sweep, family: str, figure: str) -> str:
-    return (f"python -m noneq.sweep {family} {figure} --scale {sweep.scale} --summarise results "
-            f"(or: make results)")
+    return f"python -m noneq.sweep {family} {figure} --scale {sweep.scale} --summarise results"
 
 
 def _joined(values) -> str:
@@ -209,13 +208,13 @@ class PaperResult:
 
     @property
     def note(self) -> str:
-        """A sentence for the page when there is no usable data, else the empty string."""
+        """A sentence for the page (plain text) when there is no usable data, else the empty string."""
         if self.ok:
             return ""
         what = {"missing": "is not in this copy of the book",
                 "stale": "was computed with other settings than the current code's",
                 "corrupt": "cannot be read"}[self.status]
-        return f"The paper-scale result {what}; make it with `{self.command}`."
+        return f"The paper-scale result {what}; make it with: {self.command} (or: make results)."
 
 
 def _describe(attrs) -> str:
