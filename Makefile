@@ -13,7 +13,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 HEADLESS := MPLBACKEND=Agg
 unexport MPLBACKEND
 
-.PHONY: book test lint unit notebooks site-ci browser lab env chromium clean bench paper
+.PHONY: book test lint unit notebooks site-ci browser lab env chromium clean bench paper results
 
 ## Build the website into _build/html, executing every notebook at the book scale.
 book: $(STAMP)
@@ -30,7 +30,7 @@ unit: $(STAMP)
 	$(HEADLESS) NONEQ_SCALE=ci $(BIN)/pytest -q -p no:cacheprovider -m "not browser" tests
 
 notebooks: $(STAMP)
-	NONEQ_SCALE=ci NONEQ_SLIDERS=live NONEQ_PROGRESS=0 \
+	NONEQ_SCALE=ci NONEQ_SLIDERS=live NONEQ_PROGRESS=0 NONEQ_REQUIRE_RESULTS=1 \
 	  $(BIN)/pytest -q --nbval-lax -p no:cacheprovider book/
 
 ## The website at the ci scale, for the browser check (kept apart from the real build).
@@ -56,6 +56,16 @@ paper: $(STAMP)
 	@for f in $(PAPER_FAMILIES); do \
 	  $(HEADLESS) $(BIN)/python -m noneq.sweep $$f all --scale paper --store $(STORE) \
 	    $(if $(SCHEDULER),--scheduler $(SCHEDULER)) || exit $$?; \
+	done
+
+## The committed summaries in $(RESULTS) (one file per figure, shown on the website), written
+## from the full store $(STORE); runs the paper-scale tasks that are not stored yet first.
+RESULTS ?= results
+RESULTS_FIGURES ?= mass_transport:fig3 mass_transport:fig6 mass_transport:fig7
+results: $(STAMP)
+	@for ff in $(RESULTS_FIGURES); do \
+	  $(HEADLESS) $(BIN)/python -m noneq.sweep $${ff%%:*} $${ff#*:} --scale paper --store $(STORE) \
+	    --summarise $(RESULTS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) || exit $$?; \
 	done
 
 ## Speed measurements (see benchmarks/).

@@ -33,7 +33,7 @@ Modules
 ``results``     the result records
 ``figures``     settings of Figs. 3, 5, 6, 7, the ZRP section, the rings of Sec. 2 and the slider
                 at the ci/book/paper scales
-``plots``       the schematics of Figs. 1, 2 and 4 (matplotlib; not imported here:
+``plots``       the schematics of Figs. 1, 2, 4 and the data figures 3, 6, 7 (matplotlib; not imported here:
                 ``from noneq.mass_transport import plots``)
 ``cli``         the command line ``python -m noneq.mass_transport ring|fig3|fig5|fig6|fig7|zrp|gamma_eta``
 

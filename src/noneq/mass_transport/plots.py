@@ -1,6 +1,8 @@
-"""Schematics of arXiv 1106.5652 redrawn with matplotlib (Figs. 1, 2 and 4).
+"""Figures of arXiv 1106.5652 drawn with matplotlib: the schematics (Figs. 1, 2 and 4)
+and the data figures (Figs. 3, 6 and 7), the latter shared by the book-scale runs of
+the notebooks and the paper-scale results of :func:`noneq.sweep.paper_result`.
 
-Each function draws into a given :class:`matplotlib.axes.Axes` and returns it.
+Each function draws into given :class:`matplotlib.axes.Axes` and returns them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
 from ..style import COLORS
 
-__all__ = ["draw_ring_dynamics", "draw_probe_contact", "draw_three_branch"]
+__all__ = ["draw_ring_dynamics", "draw_probe_contact", "draw_three_branch", "plot_fig3", "plot_fig6",
+           "plot_fig7", "plot_finite_size"]
+
+#: Marker of each branch in Figs. 6 and 7.
+MARKERS = {"A": "o", "B": "s", "C": "^"}
 
 
 def _arrow(ax, a, b, text=None, color="k", rad=0.0, offset=(0, 0.12), fs=11, lw=1.4):
@@ -108,4 +114,133 @@ def draw_three_branch(ax, gamma_B="B", gamma_C="C"):
     ax.set_ylim(-2.8, 2.8)
     ax.set_aspect("equal")
     ax.axis("off")
+    return ax
+
+
+def plot_fig3(ax, curves, t_max, rho_pr):
+    """Fig. 3: probe and main-ring chemical potentials after the contact at ``t = 0``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    curves : dict
+        Legend label to ``(times, lam_probe, lam_main, lam0_main, lam_expected)``:
+        block end times, the probe's ``N_pr / M_pr`` and the main ring's
+        ``sum(eta) / M_main`` per block (eqs. 7-8), the main ring's value
+        before the contact and the exact limit ``lambda_inf``.
+    t_max : float
+        Run time (> 0); the curves start at ``-0.08 t_max`` with their initial values.
+    rho_pr : float
+        Initial probe density (> 0); the probe starts at ``1 / rho_pr``.
+    """
+    colors = (COLORS[1], COLORS[2], COLORS[0])
+    lam_inf = []
+    for (label, (times, lam_probe, lam_main, lam0, lam_exp)), c in zip(curves.items(), colors):
+        t = np.concatenate([[-0.08 * t_max, 0.0], np.asarray(times)])
+        ax.plot(t, np.concatenate([[1 / rho_pr] * 2, lam_probe]), color=c, lw=1.2, label=label)
+        ax.plot(t, np.concatenate([[lam0] * 2, lam_main]), color=c, lw=1.2)
+        lam_inf.append(float(lam_exp))
+    ax.axhline(np.mean(lam_inf), color="k", ls="--", lw=1, label="exact limit λ∞")
+    ax.axvline(0, color="k", ls=":", lw=1)
+    ax.set(xlabel="$t$", ylabel=r"$\tilde\lambda(t)$ (probe), $\lambda(t)$ (main)", yscale="log")
+    ax.minorticks_off()
+    ax.set_yticks([1, 2, 3, 5], ["1", "2", "3", "5"])
+    ax.legend()
+    return ax
+
+
+def plot_fig6(axs, rhos, dens, g, g_err, lam, lam_err, base):
+    """Fig. 6: ``g_nu(rho_nu)`` (left) and ``lambda_nu = 1 / rho_nu`` against ``rho`` (right).
+
+    Parameters
+    ----------
+    axs : pair of matplotlib.axes.Axes
+    rhos : array
+        Global densities of the scan.
+    dens, g, g_err, lam, lam_err : dict
+        Per branch ``"A"``, ``"B"``, ``"C"``: bulk density, ``g`` of eq. (14) on
+        the sub-systems and its error, local chemical potential and its error,
+        one value per density.
+    base : dict
+        Per branch ``"A"``, ``"B"``: the conservation baseline factor of ``g / rho**2``
+        (dashed lines; C is drawn with B).
+    """
+    from . import theory
+
+    rhos = np.asarray(rhos, dtype=float)
+    for k, b in enumerate("ABC"):
+        axs[0].errorbar(dens[b], g[b], yerr=g_err[b], fmt=MARKERS[b], color=COLORS[k], mfc="none", label=b)
+        axs[1].errorbar(rhos, lam[b], yerr=lam_err[b], fmt=MARKERS[b], color=COLORS[k], mfc="none", label=b)
+    all_dens = np.concatenate([np.asarray(dens[b]) for b in "ABC"])
+    x = np.logspace(np.log10(all_dens.min()) - 0.15, np.log10(all_dens.max()) + 0.15, 50)
+    axs[0].plot(x, x ** 2, "k", lw=1, label="ρ²")
+    for k, b in enumerate("AB"):
+        axs[0].plot(x, base[b] * x ** 2, color=COLORS[k], ls="--", lw=1,
+                    label=f"baseline {b}" + (", C" if b == "B" else ""))
+    axs[0].set(xscale="log", yscale="log", xlabel=r"$\rho_\nu$", ylabel=r"$g_\nu(\rho_\nu)$")
+    from matplotlib.ticker import NullFormatter
+
+    axs[0].xaxis.set_minor_formatter(NullFormatter())
+    xr = np.linspace(rhos.min() * 0.9, rhos.max() * 1.05, 100)
+    th = [theory.three_branch_theory(r) for r in xr]
+    for k, b in enumerate("ABC"):
+        axs[1].plot(xr, [t["lam"][b] for t in th], color=COLORS[k], lw=1, ls="--" if b != "A" else "-")
+    axs[1].set(xlabel=r"$\rho$", ylabel=r"$\tilde\lambda_\nu$", ylim=(0, None))
+    axs[0].legend(fontsize=9)
+    axs[1].legend()
+    return axs
+
+
+def plot_fig7(axs, rhos, lam, lam_err):
+    """Fig. 7: the collapse ``lambda_A, lambda_{B,C} / sqrt(2)`` (eq. 17, left) and the shift (eq. 35, right).
+
+    Parameters
+    ----------
+    axs : pair of matplotlib.axes.Axes
+    rhos : array
+        Global densities of the scan.
+    lam, lam_err : dict
+        Per branch ``"A"``, ``"B"``, ``"C"``: local chemical potential and its error
+        at each density.
+    """
+    from . import theory
+
+    rhos = np.asarray(rhos, dtype=float)
+    for k, b in enumerate("ABC"):
+        s = 1.0 if b == "A" else np.sqrt(2)
+        label = "A" if b == "A" else f"{b} ÷ √2"
+        axs[0].errorbar(rhos, lam[b] / s, yerr=lam_err[b] / s, fmt=MARKERS[b], color=COLORS[k], mfc="none",
+                        label=label)
+    axs[0].set(xlabel=r"$\rho$", ylabel=r"$\tilde\lambda^{(r)}_\nu$", ylim=(0, None))
+    axs[0].legend()
+    for b, fmt, c in (("B", "x", COLORS[1]), ("C", "+", COLORS[2])):
+        axs[1].errorbar(rhos, lam[b] - lam["A"], yerr=np.hypot(lam_err[b], lam_err["A"]), fmt=fmt, color=c,
+                        label=f"{b} − A")
+    xr = np.linspace(rhos.min() * 0.9, rhos.max() * 1.05, 100)
+    axs[1].plot(xr, theory.alpha_theory(xr), "k", lw=1, label="1/(3ρ), eq. (35)")
+    axs[1].set(xlabel=r"$\rho$", ylabel=r"$\alpha(\rho)$", ylim=(0, None))
+    axs[1].legend()
+    return axs
+
+
+def plot_finite_size(ax, sizes, mean, err, coef):
+    """The dimensionless shift ``3 rho (lambda_BC - lambda_A)`` of eq. (35) against ``1 / N_b``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    sizes : array of int
+        Branch sizes ``N_b`` (> 0).
+    mean, err : array
+        Mean and standard error of the shift over independent runs at each size.
+    coef : pair of float
+        ``(a, b)`` of the fit ``a + b / N_b`` (drawn as a line); eq. (35) predicts 1 (dashed).
+    """
+    x = 1 / np.asarray(sizes, dtype=float)
+    ax.errorbar(x, mean, yerr=err, fmt="o", color=COLORS[0], label="simulation")
+    xx = np.linspace(0, 1.1 * x.max(), 50)
+    ax.plot(xx, coef[0] + coef[1] * xx, color=COLORS[0], lw=1, label="weighted fit")
+    ax.axhline(1, color="k", ls="--", lw=1, label="eq. (35)")
+    ax.set(xlabel="$1/N_b$", ylabel=r"$3\rho(\tilde\lambda_{B,C}-\tilde\lambda_A)$")
+    ax.legend()
     return ax

@@ -16,6 +16,9 @@ number of workers, the order of completion, or interruptions and reruns.
 * :mod:`noneq.sweep.runner` -- :func:`run_sweep` and :class:`SweepReport`;
 * :mod:`noneq.sweep.families` -- the book's figures as sweeps, one module per
   family (so far ``mass_transport``: Figs. 3, 5, 6, 7);
+* :mod:`noneq.sweep.results` -- the committed summary store (``results/``): one
+  assembled file per figure, :func:`summarise` writes it, :func:`paper_result`
+  reads it for the book's pages (with a provenance line, or a missing/stale status);
 * ``python -m noneq.sweep --help`` -- the command line.
 
 Typical use::
@@ -39,6 +42,7 @@ from .core import (
     sweep_name,
     task_seed,
 )
+from .results import PaperResult, paper_result, result_path, summarise
 from .runner import ENV_SCHEDULER, SweepInterrupted, SweepReport, parse_address, run_sweep
 from .store import CorruptEntryError, Entry, EntryKey, Store
 
@@ -47,6 +51,7 @@ __all__ = [
     "ENV_SCHEDULER",
     "CorruptEntryError",
     "Entry",
+    "PaperResult",
     "EntryKey",
     "Store",
     "Sweep",
@@ -57,11 +62,14 @@ __all__ = [
     "figure_names",
     "figure_sweep",
     "params_json",
+    "paper_result",
     "parse_address",
     "register_figure",
+    "result_path",
     "run_sweep",
     "settings_hash",
     "settings_json",
+    "summarise",
     "sweep_name",
     "task_seed",
 ]

@@ -1,5 +1,10 @@
 """Command line: ``python -m noneq.sweep FAMILY FIGURE... [--scale ci|book|paper] [--scheduler ADDRESS] [--force]
-[--store DIR]``.
+[--store DIR] [--summarise DIR]``.
+
+With ``--summarise DIR`` each figure, once all its tasks are stored, is also
+written as one assembled file into the committed summary store ``DIR``
+(:func:`noneq.sweep.results.summarise`); tasks already stored are not run again,
+so on a complete store this only writes the summaries.
 
 ``FIGURE`` may be repeated, or ``all`` for every figure of the family; the
 figures run one after the other. ``--list`` lists the families and figures.
@@ -21,6 +26,7 @@ import sys
 
 from ..scale import SCALES
 from .core import family_names, figure_names, figure_sweep
+from .results import summarise
 from .runner import ENV_SCHEDULER, SweepInterrupted, run_sweep
 from .store import Store
 
@@ -55,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="import this module first (it may register more figures); repeatable")
     ap.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
                     help="seconds to wait for the scheduler (default: 5)")
+    ap.add_argument("--summarise", metavar="DIR", default=None,
+                    help="then write each complete figure as one file into the summary store DIR "
+                         "(the committed results/ directory; see noneq.sweep.results)")
     ap.add_argument("--no-progress", action="store_true", help="no progress bar")
     return ap
 
@@ -85,6 +94,10 @@ def main(argv=None) -> int:
                                recompute_stale=args.recompute_stale, connect_timeout=args.timeout)
             reports.append(report)
             print(report, flush=True)
+            if args.summarise is not None and report.complete:
+                family, figure = sweep.name.split(".", 1)
+                path = summarise(family, figure, sweep.scale, store, args.summarise)
+                print(f"summary: {path} ({path.stat().st_size / 1e3:.1f} kB)", flush=True)
             for params, err in report.errors.items():
                 print(f"failed {params}: {err}", file=sys.stderr)
             if report.stale and not args.recompute_stale and not args.force:
