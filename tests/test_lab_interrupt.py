@@ -157,9 +157,13 @@ def lab(tmp_path_factory, chromium):
 def _wait_for_kernel(url, token, timeout=60):
     """Wait until the notebook's kernel has started, is idle and the page is connected to it."""
     deadline = time.monotonic() + timeout
+    kernels = []
     while True:
-        with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as r:
-            kernels = json.load(r)
+        try:
+            with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as r:
+                kernels = json.load(r)
+        except OSError:  # HTTP 500 while a kernel is being started, in jupyter_server 2.x
+            pass
         if any(k["execution_state"] == "idle" and k["connections"] >= 1 for k in kernels):
             return
         assert time.monotonic() < deadline, f"no connected idle kernel after {timeout} s: {kernels}"
@@ -175,6 +179,17 @@ def _run(page, k):
     cell = _cell(page, k)
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
+
+
+def _wait_done(page, k, timeout=30):
+    """Wait until cell ``k`` has an execution count and the kernel is idle (a new request is not aborted)."""
+    prompt = _cell(page, k).locator(".jp-InputPrompt")
+    deadline = time.monotonic() + timeout
+    while not re.search(r"\[\d+\]", prompt.inner_text()):
+        assert time.monotonic() < deadline, f"cell {k} not finished after {timeout} s"
+        time.sleep(0.05)
+    page.locator(".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=timeout * 1000)
 
 
 def _wait_text(page, k, pattern, timeout):
@@ -217,6 +232,7 @@ def _interrupt_each_family(page, kernels, interrupt):
     _run(page, 0)
     m, _ = _wait_text(page, 0, r"KERNEL (\d+)", 90)
     kernels.append(int(m.group(1)))
+    _wait_done(page, 0)
 
     latencies = {}
     for k, family in enumerate(CALLS, start=1):
@@ -231,6 +247,7 @@ def _interrupt_each_family(page, kernels, interrupt):
         stopped = float(m.group(1))
         assert stopped > clicked, f"{family}: the call had ended before the click"
         latencies[family] = (seen - clicked, stopped - clicked)
+        _wait_done(page, k)
         print(f"{family}: traceback shown {seen - clicked:.3f} s after the click, "
               f"call left {stopped - clicked:.3f} s after it")
 
