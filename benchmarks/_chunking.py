@@ -39,6 +39,17 @@ class Timed(Chunked):
             t = now
 
 
+def timed(seconds):
+    """:class:`Timed` with chunks of ``seconds`` instead of the caller's choice."""
+
+    class TimedSeconds(Timed):
+        def __init__(self, total, **kwargs):
+            kwargs["seconds"] = seconds
+            super().__init__(total, **kwargs)
+
+    return TimedSeconds
+
+
 @contextlib.contextmanager
 def patched(obj, name, value):
     """Set ``obj.name`` to ``value`` for the duration of the block."""

@@ -35,8 +35,11 @@ def _best(f, repeat=3):
     return best, out
 
 
-def main_chunking(repeats):
-    """Chunked / one-call rates of the Monte Carlo kernel, M = 10, t = 10 (one block of runs)."""
+def main_chunking(repeats, other_seconds=()):
+    """Chunked / one-call rates of the Monte Carlo kernel, M = 10, t = 10 (one block of runs).
+
+    ``other_seconds``: chunk durations to measure besides the one :func:`simulate` uses.
+    """
     from noneq.ising_chain import montecarlo
 
     M, t, runs = 10, 10, 4_000_000
@@ -47,14 +50,17 @@ def main_chunking(repeats):
         with _chunking.patched(montecarlo, "Chunked", cls):
             results[key] = ic.simulate(M, t, 1.0, 2.0, samples=runs, seed=1, progress=False)
 
-    _chunking.Timed.log = []
-    stats = _chunking.paired(lambda: run(_chunking.Timed, "chunked"), lambda: run(_chunking.OneCall, "one"),
-                             runs * M * t, repeats)
-    # same work: the same numbers however the run is cut
-    assert np.array_equal(results["chunked"].counts, results["one"].counts)
     print(f"numba threads: {numba.config.NUMBA_NUM_THREADS}; {repeats} interleaved repeats, medians")
     print(_chunking.HEADER)
-    print(_chunking.row(f"MC, M={M}, t={t}, {runs:.0e} runs (trials/s)", stats, _chunking.Timed.log))
+    for seconds in [None] + list(other_seconds):
+        timed = _chunking.Timed if seconds is None else _chunking.timed(seconds)
+        _chunking.Timed.log = []
+        stats = _chunking.paired(lambda timed=timed: run(timed, "chunked"), lambda: run(_chunking.OneCall, "one"),
+                                 runs * M * t, repeats)
+        # same work: the same numbers however the run is cut
+        assert np.array_equal(results["chunked"].counts, results["one"].counts)
+        label = "as simulate() runs" if seconds is None else f"chunks of {seconds:g} s"
+        print(_chunking.row(f"MC, M={M}, t={t}, {label} (trials/s)", stats, _chunking.Timed.log), flush=True)
 
 
 def main(argv=None):
@@ -62,9 +68,10 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="smaller workloads")
     ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
     ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
     args = ap.parse_args(argv)
     if args.chunking:
-        return main_chunking(args.repeats)
+        return main_chunking(args.repeats, args.seconds)
     M, t, T1, T2 = 10, 10, 1.0, 2.0
     L = M - 1
     p1, p2 = ic.insertion_probabilities(T1, T2)
