@@ -22,6 +22,7 @@ alternating, over ``--repeats`` repeats (median and range of the ratios, ``_chun
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import select
 import signal
@@ -172,8 +173,11 @@ def main_interrupt():
             print(f"{call:40s} {delay:9.1f} {interrupt_latency(call, delay):12.3f}", flush=True)
 
 
-def main_chunking(repeats, events=10_000_000):
-    """Chunked / one-call event rates of the Gillespie kernel on the paper's three branches and on a ring."""
+def main_chunking(repeats, other_seconds=(), events=10_000_000):
+    """Chunked / one-call event rates of the Gillespie kernel on the paper's three branches and on a ring.
+
+    ``other_seconds``: chunk durations to measure besides :data:`noneq.mass_transport.dynamics.CHUNK_SECONDS`.
+    """
     from noneq.mass_transport import dynamics
 
     class Timed(dynamics._EventChunks):
@@ -197,10 +201,14 @@ def main_chunking(repeats, events=10_000_000):
             with _chunking.patched(dynamics, "_EventChunks", cls):
                 runs[key] = mt.simulate(g, m0, t_max, seed=2, progress=False)
 
-        _chunking.Timed.log = []
-        stats = _chunking.paired(lambda: run(Timed, "chunked"), lambda: run(_OneCall, "one"), events, repeats)
-        assert runs["chunked"].events == runs["one"].events  # the same work
-        print(_chunking.row(name, stats, _chunking.Timed.log), flush=True)
+        for seconds in [None] + list(other_seconds):
+            cls = Timed if seconds is None else functools.partial(Timed, seconds=seconds)
+            _chunking.Timed.log = []
+            stats = _chunking.paired(lambda cls=cls: run(cls, "chunked"), lambda: run(_OneCall, "one"), events,
+                                     repeats)
+            assert runs["chunked"].events == runs["one"].events  # the same work
+            label = name if seconds is None else f"  ... chunks of {seconds:g} s"
+            print(_chunking.row(label, stats, _chunking.Timed.log), flush=True)
 
 
 def main(argv=None):
@@ -209,9 +217,10 @@ def main(argv=None):
     ap.add_argument("--interrupt", action="store_true", help="SIGINT latencies and chunk lengths instead of rates")
     ap.add_argument("--chunking", action="store_true", help="cost of the chunking: chunked vs one kernel call")
     ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
     a = ap.parse_args(argv)
     if a.chunking:
-        return main_chunking(a.repeats)
+        return main_chunking(a.repeats, a.seconds)
     if a.interrupt:
         return main_interrupt()
     n_ev = 2_000_000 if a.quick else 10_000_000

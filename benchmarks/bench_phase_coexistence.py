@@ -71,8 +71,11 @@ def _rate(f, site_steps):
     return site_steps / best_cpu, site_steps / best_wall
 
 
-def main_chunking(repeats):
-    """Chunked / one-call rates of the Heun kernels (1 task, 2 parallel tasks) and of the relaxation kernel."""
+def main_chunking(repeats, other_seconds=()):
+    """Chunked / one-call rates of the Heun kernels (1 task, 2 parallel tasks) and of the relaxation kernel.
+
+    ``other_seconds``: chunk durations to measure besides the ones the public functions use.
+    """
     _chunked(1, 100, 10)  # compile or load the caches
     _chunked(2, 100, 10)
     _relax(True)
@@ -86,26 +89,31 @@ def main_chunking(repeats):
     print(f"N = {N}, site-steps per second; {repeats} interleaved repeats, medians")
     print(_chunking.HEADER)
     for name, module, f, work in cases:
-        def chunked(module=module, f=f):
-            with _chunking.patched(module, "Chunked", _chunking.Timed):
-                f()
+        for seconds in [None] + list(other_seconds):
+            timed = _chunking.Timed if seconds is None else _chunking.timed(seconds)
 
-        def one_call(module=module, f=f):
-            with _chunking.patched(module, "Chunked", _chunking.OneCall):
-                f()
+            def chunked(module=module, f=f, timed=timed):
+                with _chunking.patched(module, "Chunked", timed):
+                    f()
 
-        _chunking.Timed.log = []
-        stats = _chunking.paired(chunked, one_call, work, repeats)
-        print(_chunking.row(name, stats, _chunking.Timed.log), flush=True)
+            def one_call(module=module, f=f):
+                with _chunking.patched(module, "Chunked", _chunking.OneCall):
+                    f()
+
+            _chunking.Timed.log = []
+            stats = _chunking.paired(chunked, one_call, work, repeats)
+            label = name if seconds is None else f"  ... chunks of {seconds:g} s"
+            print(_chunking.row(label, stats, _chunking.Timed.log), flush=True)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
     ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
     args = ap.parse_args(argv)
     if args.chunking:
-        return main_chunking(args.repeats)
+        return main_chunking(args.repeats, args.seconds)
     _single_call(1, 100, 10)  # compile or load the cache
     _chunked(2, 100, 10)
     _relax(True)
