@@ -4,6 +4,8 @@ The two runs alternate (which goes first alternates too), so both see the same l
 of a shared machine; each repeat gives one chunked / one-call ratio of CPU rates
 (``time.process_time``, all threads of this process) and one of wall rates. The
 median over the repeats is the result, the smallest and largest ratio its spread.
+The control (``--control``) pairs the one-call run with itself: its ratios show how
+far from 1 a median lands by the load of the machine alone.
 """
 
 from __future__ import annotations
@@ -89,8 +91,15 @@ def row(name, stats, chunk_seconds):
     """One line of the table: chunk count and median length, median rates, median ratios with their range."""
     cs = np.asarray(chunk_seconds)
     rc, rw = stats["ratio_cpu"], stats["ratio_wall"]
-    n = len(cs) / len(rc)  # chunks per chunked run
-    return (f"{name:44s} {n:6.0f} {np.median(cs):13.3f} {cs.max():6.3f} {np.median(stats['cpu']):18.3e}"
+    chunks = f"{len(cs) / len(rc):6.0f} {np.median(cs):13.3f} {cs.max():6.3f}" if len(cs) else f"{'1':>6s} {'-':>20s}"
+    return (f"{name:44s} {chunks} {np.median(stats['cpu']):18.3e}"
             f" {np.median(stats['cpu_one']):10.3e}"
             f"  {np.median(rc):17.3f} [{rc.min():.3f}, {rc.max():.3f}]"
             f"  {np.median(rw):8.3f} [{rw.min():.3f}, {rw.max():.3f}]")
+
+
+def control_row(one_call, work, repeats):
+    """The one-call run against itself: the noise floor of the ratios on this machine, now."""
+    Timed.log = []  # no chunks
+    stats = paired(one_call, one_call, work, repeats)
+    return row("  ... control: one call / one call", stats, Timed.log)

@@ -35,7 +35,7 @@ def _best(f, repeat=3):
     return best, out
 
 
-def main_chunking(repeats, other_seconds=()):
+def main_chunking(repeats, other_seconds=(), control=False):
     """Chunked / one-call rates of the Monte Carlo kernel, M = 10, t = 10 (one block of runs).
 
     ``other_seconds``: chunk durations to measure besides the one :func:`simulate` uses.
@@ -61,6 +61,8 @@ def main_chunking(repeats, other_seconds=()):
         assert np.array_equal(results["chunked"].counts, results["one"].counts)
         label = "as simulate() runs" if seconds is None else f"chunks of {seconds:g} s"
         print(_chunking.row(f"MC, M={M}, t={t}, {label} (trials/s)", stats, _chunking.Timed.log), flush=True)
+    if control:
+        print(_chunking.control_row(lambda: run(_chunking.OneCall, "one"), runs * M * t, repeats))
 
 
 def main(argv=None):
@@ -69,9 +71,10 @@ def main(argv=None):
     ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
     ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
     ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
     args = ap.parse_args(argv)
     if args.chunking:
-        return main_chunking(args.repeats, args.seconds)
+        return main_chunking(args.repeats, args.seconds, args.control)
     M, t, T1, T2 = 10, 10, 1.0, 2.0
     L = M - 1
     p1, p2 = ic.insertion_probabilities(T1, T2)

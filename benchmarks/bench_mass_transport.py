@@ -173,7 +173,7 @@ def main_interrupt():
             print(f"{call:40s} {delay:9.1f} {interrupt_latency(call, delay):12.3f}", flush=True)
 
 
-def main_chunking(repeats, other_seconds=(), events=10_000_000):
+def main_chunking(repeats, other_seconds=(), control=False, events=10_000_000):
     """Chunked / one-call event rates of the Gillespie kernel on the paper's three branches and on a ring.
 
     ``other_seconds``: chunk durations to measure besides :data:`noneq.mass_transport.dynamics.CHUNK_SECONDS`.
@@ -209,6 +209,8 @@ def main_chunking(repeats, other_seconds=(), events=10_000_000):
             assert runs["chunked"].events == runs["one"].events  # the same work
             label = name if seconds is None else f"  ... chunks of {seconds:g} s"
             print(_chunking.row(label, stats, _chunking.Timed.log), flush=True)
+        if control:
+            print(_chunking.control_row(lambda run=run: run(_OneCall, "one"), events, repeats), flush=True)
 
 
 def main(argv=None):
@@ -218,9 +220,10 @@ def main(argv=None):
     ap.add_argument("--chunking", action="store_true", help="cost of the chunking: chunked vs one kernel call")
     ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
     ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
     a = ap.parse_args(argv)
     if a.chunking:
-        return main_chunking(a.repeats, a.seconds)
+        return main_chunking(a.repeats, a.seconds, a.control)
     if a.interrupt:
         return main_interrupt()
     n_ev = 2_000_000 if a.quick else 10_000_000

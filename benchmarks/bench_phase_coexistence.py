@@ -71,7 +71,7 @@ def _rate(f, site_steps):
     return site_steps / best_cpu, site_steps / best_wall
 
 
-def main_chunking(repeats, other_seconds=()):
+def main_chunking(repeats, other_seconds=(), control=False):
     """Chunked / one-call rates of the Heun kernels (1 task, 2 parallel tasks) and of the relaxation kernel.
 
     ``other_seconds``: chunk durations to measure besides the ones the public functions use.
@@ -104,6 +104,8 @@ def main_chunking(repeats, other_seconds=()):
             stats = _chunking.paired(chunked, one_call, work, repeats)
             label = name if seconds is None else f"  ... chunks of {seconds:g} s"
             print(_chunking.row(label, stats, _chunking.Timed.log), flush=True)
+        if control:
+            print(_chunking.control_row(one_call, work, repeats), flush=True)
 
 
 def main(argv=None):
@@ -111,9 +113,10 @@ def main(argv=None):
     ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
     ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
     ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
     args = ap.parse_args(argv)
     if args.chunking:
-        return main_chunking(args.repeats, args.seconds)
+        return main_chunking(args.repeats, args.seconds, args.control)
     _single_call(1, 100, 10)  # compile or load the cache
     _chunked(2, 100, 10)
     _relax(True)
