@@ -40,7 +40,7 @@ site-ci: $(STAMP)
 
 browser: $(STAMP) chromium
 	NONEQ_SITE=_build/ci/_build/html NONEQ_REQUIRE_SITE=1 \
-	  $(BIN)/pytest -q -p no:cacheprovider -m browser tests/test_site.py
+	  $(BIN)/pytest -q -p no:cacheprovider -m browser tests/test_site.py tests/test_lab_interrupt.py
 
 ## Open the book in JupyterLab (live sliders).
 lab: $(STAMP)

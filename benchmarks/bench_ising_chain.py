@@ -1,6 +1,10 @@
 """Speed of noneq.ising_chain: Monte Carlo trials/s (vs vectorised NumPy), exact P(ΔS), ansatz, p(E).
 
-Run: .venv/bin/python benchmarks/bench_ising_chain.py [--quick]
+Run: .venv/bin/python benchmarks/bench_ising_chain.py [--quick] [--chunking]
+
+``--chunking`` measures instead the cost of running :func:`noneq.ising_chain.simulate`
+in chunks of about 0.25 s (:class:`noneq.progress.Chunked`): the same run, same seed,
+once as usual and once in a single kernel call, alternating (``_chunking.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import time
 import numba
 import numpy as np
 
+import _chunking
 from _ising_chain_reference import mc_trials_only, numpy_reference
 from noneq import ising_chain as ic
 from noneq.ising_chain._common import n1_bound
@@ -30,10 +35,46 @@ def _best(f, repeat=3):
     return best, out
 
 
+def main_chunking(repeats, other_seconds=(), control=False):
+    """Chunked / one-call rates of the Monte Carlo kernel, M = 10, t = 10 (one block of runs).
+
+    ``other_seconds``: chunk durations to measure besides the one :func:`simulate` uses.
+    """
+    from noneq.ising_chain import montecarlo
+
+    M, t, runs = 10, 10, 4_000_000
+    ic.simulate(M, t, 1.0, 2.0, samples=1000, seed=0, progress=False)  # load the compiled kernel
+    results = {}
+
+    def run(cls, key):
+        with _chunking.patched(montecarlo, "Chunked", cls):
+            results[key] = ic.simulate(M, t, 1.0, 2.0, samples=runs, seed=1, progress=False)
+
+    print(f"numba threads: {numba.config.NUMBA_NUM_THREADS}; {repeats} interleaved repeats, medians")
+    print(_chunking.HEADER)
+    for seconds in [None] + list(other_seconds):
+        timed = _chunking.Timed if seconds is None else _chunking.timed(seconds)
+        _chunking.Timed.log = []
+        stats = _chunking.paired(lambda timed=timed: run(timed, "chunked"), lambda: run(_chunking.OneCall, "one"),
+                                 runs * M * t, repeats)
+        # same work: the same numbers however the run is cut
+        assert np.array_equal(results["chunked"].counts, results["one"].counts)
+        label = "as simulate() runs" if seconds is None else f"chunks of {seconds:g} s"
+        print(_chunking.row(f"MC, M={M}, t={t}, {label} (trials/s)", stats, _chunking.Timed.log), flush=True)
+    if control:
+        print(_chunking.control_row(lambda: run(_chunking.OneCall, "one"), runs * M * t, repeats))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller workloads")
+    ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
     args = ap.parse_args(argv)
+    if args.chunking:
+        return main_chunking(args.repeats, args.seconds, args.control)
     M, t, T1, T2 = 10, 10, 1.0, 2.0
     L = M - 1
     p1, p2 = ic.insertion_probabilities(T1, T2)

@@ -1,6 +1,6 @@
 """Speed of the event-driven mass transport kernel (noneq.mass_transport).
 
-Run: ``.venv/bin/python benchmarks/bench_mass_transport.py [--quick] [--interrupt]``
+Run: ``.venv/bin/python benchmarks/bench_mass_transport.py [--quick] [--interrupt] [--chunking]``
 
 Measures events per second of the exact Gillespie kernel (8-ary prefix-sum tree,
 O(log N) per event) on the paper's three-branch graph (3 x 43348 = 130044 sites,
@@ -13,11 +13,16 @@ in the same run.
 ``KeyboardInterrupt`` after a ``SIGINT`` sent 1.5 s and 4 s after it started (fresh
 process each time, relaxation and measurement phases), and how many kernel calls
 (chunks) a run makes and how long they last.
+
+``--chunking`` measures the cost of the chunks alone: the same run (same seed, same
+events) as :func:`noneq.mass_transport.simulate` makes it and in a single kernel call,
+alternating, over ``--repeats`` repeats (median and range of the ratios, ``_chunking.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import select
 import signal
@@ -29,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+import _chunking
 from _mass_transport_reference import rebuild_every_event
 from noneq import mass_transport as mt
 
@@ -167,11 +173,57 @@ def main_interrupt():
             print(f"{call:40s} {delay:9.1f} {interrupt_latency(call, delay):12.3f}", flush=True)
 
 
+def main_chunking(repeats, other_seconds=(), control=False, events=10_000_000):
+    """Chunked / one-call event rates of the Gillespie kernel on the paper's three branches and on a ring.
+
+    ``other_seconds``: chunk durations to measure besides :data:`noneq.mass_transport.dynamics.CHUNK_SECONDS`.
+    """
+    from noneq.mass_transport import dynamics
+
+    class Timed(dynamics._EventChunks):
+        def record(self, events, elapsed, full):
+            _chunking.Timed.log.append(elapsed)
+            super().record(events, elapsed, full)
+
+    graphs = [("three branches, N = 130044 (events/s)", mt.three_branch_graph(43346, 43348, 43348, p=1.0), 0.5),
+              ("ring, N = 15870, eta_i = 2 + sin (events/s)",
+               mt.ring_graph(15870, p=1.0, eta=mt.sinusoidal_eta(15870)), 2.0)]
+    print(f"chunk target {dynamics.CHUNK_SECONDS} s, first chunk {dynamics.FIRST_CHUNK} events; "
+          f"{repeats} interleaved repeats, medians")
+    print(_chunking.HEADER)
+    for name, g, rho in graphs:
+        m0 = mt.stationary_masses(g.eta, rho * g.n, seed=1)
+        t_max = events / float(np.sum(g.out_weight / g.eta * m0))  # total event rate (constant here)
+        mt.simulate(g, m0, 10.0 / events * t_max, seed=1, progress=False)  # load the compiled kernel
+        runs = {}
+
+        def run(cls, key, g=g, m0=m0, t_max=t_max, runs=runs):
+            with _chunking.patched(dynamics, "_EventChunks", cls):
+                runs[key] = mt.simulate(g, m0, t_max, seed=2, progress=False)
+
+        for seconds in [None] + list(other_seconds):
+            cls = Timed if seconds is None else functools.partial(Timed, seconds=seconds)
+            _chunking.Timed.log = []
+            stats = _chunking.paired(lambda cls=cls: run(cls, "chunked"), lambda: run(_OneCall, "one"), events,
+                                     repeats)
+            assert runs["chunked"].events == runs["one"].events  # the same work
+            label = name if seconds is None else f"  ... chunks of {seconds:g} s"
+            print(_chunking.row(label, stats, _chunking.Timed.log), flush=True)
+        if control:
+            print(_chunking.control_row(lambda run=run: run(_OneCall, "one"), events, repeats), flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer events")
     ap.add_argument("--interrupt", action="store_true", help="SIGINT latencies and chunk lengths instead of rates")
+    ap.add_argument("--chunking", action="store_true", help="cost of the chunking: chunked vs one kernel call")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
     a = ap.parse_args(argv)
+    if a.chunking:
+        return main_chunking(a.repeats, a.seconds, a.control)
     if a.interrupt:
         return main_interrupt()
     n_ev = 2_000_000 if a.quick else 10_000_000

@@ -10,13 +10,20 @@ also gives the wall-clock rate, which shows the parallel speed-up only on an
 otherwise idle machine.
 
 Target: >= 5e7 site-steps per CPU second at N = 64 (one task).
-Run: .venv/bin/python benchmarks/bench_phase_coexistence.py
+Run: .venv/bin/python benchmarks/bench_phase_coexistence.py [--chunking [--repeats R]]
+
+``--chunking`` measures the cost of the chunks on the very code path of the public
+functions: the same run once as usual and once with :class:`noneq.progress.Chunked`
+replaced by a single chunk (one kernel call), alternating (``_chunking.py``); with
+the number and length of the chunks.
 """
 
+import argparse
 import time
 
 import numpy as np
 
+import _chunking
 import noneq.phase_coexistence as pc
 from _phase_coexistence_reference import numpy_heun
 from noneq.phase_coexistence import noisy, steady
@@ -46,12 +53,12 @@ def _chunked(n_tasks, n_steps, every):
                      np.arange(1, n_tasks + 1, dtype=np.uint32), progress=False)
 
 
-def _relax(chunked):
+def _relax(chunked, n_steps=N_STEPS):
     rho = pc.initial_profile(N, 1.5, "liquid-first")
     if chunked:
-        steady._relax(rho, KAPPA, PHI, DT, N_STEPS, 0.0)
+        steady._relax(rho, KAPPA, PHI, DT, n_steps, 0.0)
     else:
-        _relax_kernel(rho, KAPPA, PHI, DT, N_STEPS, 0.0, 10)
+        _relax_kernel(rho, KAPPA, PHI, DT, n_steps, 0.0, 10)
 
 
 def _rate(f, site_steps):
@@ -64,7 +71,52 @@ def _rate(f, site_steps):
     return site_steps / best_cpu, site_steps / best_wall
 
 
-def main():
+def main_chunking(repeats, other_seconds=(), control=False):
+    """Chunked / one-call rates of the Heun kernels (1 task, 2 parallel tasks) and of the relaxation kernel.
+
+    ``other_seconds``: chunk durations to measure besides the ones the public functions use.
+    """
+    _chunked(1, 100, 10)  # compile or load the caches
+    _chunked(2, 100, 10)
+    _relax(True)
+    n_steps = 2 * N_STEPS
+    cases = [
+        ("Heun, 1 task (_heun_steps)", noisy, lambda: _chunked(1, n_steps, NEVER), N * n_steps),
+        ("Heun, 1 task, sampling every 10 steps", noisy, lambda: _chunked(1, n_steps, 10), N * n_steps),
+        ("Heun, 2 tasks in parallel (_scan_chunk)", noisy, lambda: _chunked(2, n_steps, NEVER), 2 * N * n_steps),
+        ("noiseless relaxation (_relax_kernel)", steady, lambda: _relax(True, 20 * N_STEPS), 20 * N * N_STEPS),
+    ]
+    print(f"N = {N}, site-steps per second; {repeats} interleaved repeats, medians")
+    print(_chunking.HEADER)
+    for name, module, f, work in cases:
+        for seconds in [None] + list(other_seconds):
+            timed = _chunking.Timed if seconds is None else _chunking.timed(seconds)
+
+            def chunked(module=module, f=f, timed=timed):
+                with _chunking.patched(module, "Chunked", timed):
+                    f()
+
+            def one_call(module=module, f=f):
+                with _chunking.patched(module, "Chunked", _chunking.OneCall):
+                    f()
+
+            _chunking.Timed.log = []
+            stats = _chunking.paired(chunked, one_call, work, repeats)
+            label = name if seconds is None else f"  ... chunks of {seconds:g} s"
+            print(_chunking.row(label, stats, _chunking.Timed.log), flush=True)
+        if control:
+            print(_chunking.control_row(one_call, work, repeats), flush=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
+    args = ap.parse_args(argv)
+    if args.chunking:
+        return main_chunking(args.repeats, args.seconds, args.control)
     _single_call(1, 100, 10)  # compile or load the cache
     _chunked(2, 100, 10)
     _relax(True)
