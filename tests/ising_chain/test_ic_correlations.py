@@ -1,4 +1,4 @@
-"""Two-point function of the links and the variance of the energy (noneq.ising_chain.theory), against the ansatz."""
+"""Two-point function of the links and variance of the energy (ising_chain.correlations) against the ansatz."""
 
 import numpy as np
 import pytest

@@ -8,8 +8,8 @@ import pytest
 
 from noneq import ising_chain as ic
 
-MODULES = ["theory", "mpa", "exact", "montecarlo", "checks", "large_deviations", "engine", "results", "figures",
-           "cli", "tilted", "iteration", "lumping"]
+MODULES = ["theory", "correlations", "mpa", "stationary", "exact", "montecarlo", "checks", "large_deviations",
+           "engine", "results", "figures", "cli", "tilted", "iteration", "lumping"]
 # the main entry points carry an Examples section
 WITH_EXAMPLES = {"insertion_probabilities", "heat_current", "effective_temperature", "link_profile",
                  "stationary_distribution", "energy_distribution", "entropy_production_distribution",

@@ -7,7 +7,7 @@ import pytest
 from _ic_reference import entropy_production_enumeration, exact_joint_reference, one_trial_matrix, spins_from_tau
 
 from noneq import ising_chain as ic
-from noneq.ising_chain import exact
+from noneq.ising_chain import exact, stationary
 from noneq.ising_chain._common import bath_coefficients, half_bins, log_p, n1_bound
 from noneq.ising_chain._kernels import _exact_hist, _exact_kernel, _nonzero_values
 
@@ -31,7 +31,7 @@ def test_one_trial_rule_matches_master_equation_generator():
     W = 2 * R + 1
     S = 1 << (M - 1)
     T = one_trial_matrix(M, p1, p2, R)[np.arange(S) * W + R].reshape(S, S, W).sum(axis=2)
-    G = exact.spin_generator(M, p1, p2).toarray() + np.eye(2**M)
+    G = stationary.spin_generator(M, p1, p2).toarray() + np.eye(2**M)
     s = np.arange(2**M)
     tau = (s ^ (s >> 1)) & (S - 1)
     for t0 in range(S):

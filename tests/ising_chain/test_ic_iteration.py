@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from noneq import ising_chain as ic
-from noneq.ising_chain.exact import spin_generator
+from noneq.ising_chain.stationary import spin_generator
 
 
 @pytest.mark.parametrize("method", ["power", "jacobi", "gauss_seidel"])

@@ -5,7 +5,7 @@ import pytest
 import scipy.linalg
 
 from noneq import ising_chain as ic
-from noneq.ising_chain.exact import spin_generator
+from noneq.ising_chain.stationary import spin_generator
 
 
 def _ssep(M, T1, T2, lam=1.0, swap=False):

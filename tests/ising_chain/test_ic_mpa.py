@@ -8,7 +8,7 @@ import pytest
 from _ic_reference import mpa_weights_reference
 
 from noneq import ising_chain as ic
-from noneq.ising_chain import exact, mpa
+from noneq.ising_chain import mpa, stationary
 
 # ---------------------------------------------------------------- kernels against the plain reference
 
@@ -57,7 +57,7 @@ def test_mpa_matches_sparse_solve(M, T2):
 def test_mpa_is_stationary_under_the_generator(M, T2):
     p1, p2 = ic.insertion_probabilities(1.0, T2)
     P = ic.stationary_distribution(M, 1.0, T2)
-    G = exact.spin_generator(M, p1, p2)
+    G = stationary.spin_generator(M, p1, p2)
     assert np.max(np.abs(G.T @ P)) < 1e-15
 
 

@@ -36,12 +36,14 @@ Conventions
 Layout
 ------
 :mod:`~noneq.ising_chain.theory`
-    closed formulas: eqs. 5, 8-9, 45, 47, 50-51, 81-83; the exact two-point
-    function of the links and the variance of the energy.
+    closed formulas: eqs. 5, 8-9, 45, 47, 50-51, 81-83.
+:mod:`~noneq.ising_chain.correlations`
+    the exact two-point function of the links and the variance of the energy.
 :mod:`~noneq.ising_chain.mpa`
     the matrix product ansatz (eqs. 63-75) evaluated exactly.
+:mod:`~noneq.ising_chain.stationary`
+    stationary distribution (ansatz or master equation), energy distribution.
 :mod:`~noneq.ising_chain.exact`
-    stationary distribution (ansatz or master equation), energy distribution,
     exact law of ΔS.
 :mod:`~noneq.ising_chain.montecarlo`
     the sampler of Appendix I.
@@ -82,6 +84,13 @@ from __future__ import annotations
 
 from ._common import M_MAX_ENERGY, M_MAX_EXACT, M_MAX_FULL, M_MAX_MC, M_MAX_SOLVE, N_CHUNKS
 from .checks import chi2_test, fluctuation_theorem_residual
+from .correlations import (
+    canonical_energy_variance,
+    energy_variance,
+    energy_variance_ratio_limit,
+    gaussian_total_variation,
+    link_covariance,
+)
 from .engine import (
     curzon_ahlborn,
     efficiency,
@@ -117,17 +126,12 @@ from .results import (
     SimulationResult,
 )
 from .theory import (
-    canonical_energy_variance,
     conductivity,
     effective_energy_distribution,
     effective_temperature,
-    energy_variance,
-    energy_variance_ratio_limit,
-    gaussian_total_variation,
     heat_current,
     insertion_probabilities,
     linear_response_current,
-    link_covariance,
     link_profile_theory,
     mean_bath_entropy_production,
     particle_current,

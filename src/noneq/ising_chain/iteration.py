@@ -164,7 +164,7 @@ def stationary_by_iteration(M, T1, T2, eps=2.0, method="gauss_seidel", tol=1e-12
     Returns
     -------
     IterationResult
-        ``P`` (indexed as :func:`~noneq.ising_chain.exact.stationary_distribution`),
+        ``P`` (indexed as :func:`~noneq.ising_chain.stationary.stationary_distribution`),
         ``iterations``, ``converged``, ``change``, ``seconds``.
 
     Raises

@@ -15,9 +15,9 @@ non-negative weights (``α, δ-α >= 0`` or ``γ, β-γ``), and ``D^ + E^ = X + 
 divides by ``(k+1)`` to stay in range.
 
 The public entry points built on the ansatz are :func:`link_profile` (here) and
-:func:`~noneq.ising_chain.exact.stationary_distribution`,
-:func:`~noneq.ising_chain.exact.stationary_tau_distribution` and
-:func:`~noneq.ising_chain.exact.energy_distribution` (with the master-equation
+:func:`~noneq.ising_chain.stationary.stationary_distribution`,
+:func:`~noneq.ising_chain.stationary.stationary_tau_distribution` and
+:func:`~noneq.ising_chain.stationary.energy_distribution` (with the master-equation
 solve they are checked against).
 """
 
