@@ -451,7 +451,7 @@ def phase_averages(rho, kappa, *, edge=3):
     }
 
 
-def selected_phase_averages(N, kappa, phi, rho_bar=1.5, *, edge=3, tol=1e-10):
+def selected_phase_averages(N, kappa, phi, rho_bar=1.5, *, edge=3, tol=1e-10, selected=None):
     """:func:`phase_averages` of the selected state, interpolated to the continuum minimiser m_*.
 
     Runs :func:`selected_steady_state`, computes :func:`phase_averages` of the two
@@ -470,6 +470,9 @@ def selected_phase_averages(N, kappa, phi, rho_bar=1.5, *, edge=3, tol=1e-10):
         As in :func:`selected_steady_state`.
     edge : int
         As in :func:`phase_averages`.
+    selected : dict, optional
+        The result of :func:`selected_steady_state` for the same parameters, to
+        reuse (not recomputed; its ``m_star`` and ``m`` are used).
 
     Returns
     -------
@@ -485,7 +488,9 @@ def selected_phase_averages(N, kappa, phi, rho_bar=1.5, *, edge=3, tol=1e-10):
         pinned state.
     """
     N, kappa, phi, rho_bar, tol = _check_common(N, kappa, phi, rho_bar, tol)
-    sel = selected_steady_state(N, kappa, phi, rho_bar, tol=tol)
+    sel = selected_steady_state(N, kappa, phi, rho_bar, tol=tol) if selected is None else selected
+    if not {"m_star", "m", "mu_I"} <= set(sel):
+        raise ValueError("selected must be a result of selected_steady_state")
     n0 = _n_liquid_default(N, rho_bar)
     lo = int(np.floor(sel["m_star"]))
     w = sel["m_star"] - lo
