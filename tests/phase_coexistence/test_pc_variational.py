@@ -220,3 +220,12 @@ def test_phase_averages_validation():
         pc.phase_averages(rho, 0.0, edge=5)
     with pytest.raises(ValueError, match="kappa"):
         pc.phase_averages(rho, -1.0)
+
+
+def test_selected_phase_averages_reuses_a_selection():
+    sel = pc.selected_steady_state(64, 0.1, 0.05, 1.0)
+    a = pc.selected_phase_averages(64, 0.1, 0.05, 1.0, selected=sel)
+    assert a == pc.selected_phase_averages(64, 0.1, 0.05, 1.0)
+    assert a["m_star"] == sel["m_star"] and a["X_star"] == pytest.approx((16 + sel["m_star"]) / 64)
+    with pytest.raises(ValueError, match="selected"):
+        pc.selected_phase_averages(64, 0.1, 0.05, 1.0, selected={"m": 0})
