@@ -139,3 +139,11 @@ def test_command_line_fig6_and_rho_bar(capsys, monkeypatch):
     assert cli.main(["fig6", "--scale", "ci", "--seed", "4"]) == 0
     text = capsys.readouterr().out
     assert "  seed = 4" in text and "interfaces: up at" in text
+
+
+def test_rho_bar_settings_kappa_comparison_fields():
+    for scale in ("ci", "book", "paper"):
+        s = pc.RHO_BAR.at(scale)
+        assert s.kappa_sizes[0] == 64 and all(k > 0 for k in s.selected_kappas)
+    with pytest.raises(ValueError, match="kappa_sizes"):
+        dataclasses.replace(pc.RHO_BAR.ci, kappa_sizes=())

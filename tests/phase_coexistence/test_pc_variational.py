@@ -117,3 +117,115 @@ def test_eqs_423_424_approached_as_n_grows():
         dev[n] = (abs(m[liq].mean() / phi - 0.25), abs(m[~liq].mean() / phi + 0.25), abs(dp / phi - 0.75))
     assert all(b < 0.5 * a for a, b in zip(dev[256], dev[1024])), dev
     assert max(dev[1024][:2]) < 0.03 and dev[1024][2] < 0.1, dev
+
+
+# --- the selected state against Sec. 4.2 (eqs. 4.19, 4.23, 4.24, 4.27) ----------------
+# kappa_Lambda = 0.1, phi = 0.05; measured (in units of phi, N = 128 / 256, rho_bar = 1, 2):
+# eqs. 4.19 and 4.23 within 0.0075, X_* - X_eq within 2.3 % of the formula, the
+# interface pressures (eq. 4.27 with the measured mu^I) within 0.008.
+
+_SEL_SIZES = (128, 256)
+
+
+@pytest.fixture(scope="module")
+def selected_averages():
+    return {(r, n, phi): pc.selected_phase_averages(n, 0.1, phi, r)
+            for r in (1.0, 1.5, 2.0) for n in _SEL_SIZES for phi in (0.05, 0.025)}
+
+
+def test_selected_state_theory_first_order_values():
+    t = pc.selected_state_theory(0.05, 1.0)
+    # eq. 4.19 holds identically for eq. 4.23 at X_* = X_eq
+    x = t["x_eq"]
+    assert (1 - x) * t["mu_L"] + x * t["mu_G"] == pytest.approx(t["mu_c"], abs=1e-15)
+    assert t["mu_L"] - t["mu_G"] == pytest.approx(0.05 / 2)  # eq. 4.11
+    assert t["dp"] == pytest.approx(0.025)
+    # eq. 4.27: the pressure jump across the interface is mu^I (rho_c^L - rho_c^G)
+    assert t["p_minus"] - t["p_plus"] == pytest.approx(2 * pc.interface_chemical_potential_theory(0.05, 1.0))
+    # the mass constraint is exact to first order: X_* rho^L + (1 - X_*) rho^G = rho_bar
+    rl = 2.5 + t["mu_L"] / 2
+    rg = 0.5 + t["mu_G"] / 2
+    assert t["x_star"] * rl + (1 - t["x_star"]) * rg == pytest.approx(1.0, abs=2e-4)  # O(phi^2)
+    # at rho_bar = 1.5 the O(phi) shift vanishes (mu'(rho_c^L) = mu'(rho_c^G))
+    assert pc.selected_state_theory(0.05, 1.5)["x_star"] == pytest.approx(0.5, abs=1e-15)
+    with pytest.raises(ValueError, match="rho_bar"):
+        pc.selected_state_theory(0.05, 2.5)
+    with pytest.raises(ValueError, match="phi"):
+        pc.selected_state_theory(float("nan"))
+
+
+def test_selected_state_satisfies_eqs_4_19_and_4_23(selected_averages):
+    for (r, n, phi), a in selected_averages.items():
+        t = pc.selected_state_theory(phi, r)
+        x = a["X_star"]
+        assert abs((1 - x) * a["mu_L"] + x * a["mu_G"] - t["mu_c"]) < 0.01 * phi, (r, n, phi)  # eq. 4.19
+        assert abs(a["mu_L"] - t["mu_L"]) < 0.01 * phi, (r, n, phi)  # eq. 4.23
+        assert abs(a["mu_G"] - t["mu_G"]) < 0.01 * phi, (r, n, phi)
+    # the remainder is O(phi^2): at rho_bar = 1.5 (no shift of X, N-independent
+    # remainder -0.0026 phi at phi = 0.05) it halves with phi
+    for n in _SEL_SIZES:
+        d = [(selected_averages[1.5, n, p]["mu_L"] - pc.selected_state_theory(p, 1.5)["mu_L"]) / p
+             for p in (0.05, 0.025)]
+        assert 1.6 < d[0] / d[1] < 2.4, d
+
+
+def test_selected_liquid_fraction_shift(selected_averages):
+    # X_* - X_eq = O(phi) (Sec. 4.2, after eq. 4.23): within 5 % of the first-order value
+    # (measured 1.2-2.3 % at N = 128, 256) and linear in phi; zero at rho_bar = 1.5
+    for r in (1.0, 2.0):
+        for n in _SEL_SIZES:
+            shifts = []
+            for phi in (0.05, 0.025):
+                t = pc.selected_state_theory(phi, r)
+                s = selected_averages[r, n, phi]["X_star"] - t["x_eq"]
+                assert abs(s / (t["x_star"] - t["x_eq"]) - 1) < 0.05, (r, n, phi, s)
+                shifts.append(s)
+            assert 1.9 < shifts[0] / shifts[1] < 2.1
+    for n in _SEL_SIZES:
+        assert abs(selected_averages[1.5, n, 0.05]["X_star"] - 0.5) < 1e-4  # O(phi^2) = 2e-5
+
+
+def test_selected_pressure_difference_eq_4_24_as_n_grows(selected_averages):
+    # p(rho^L) - p(rho^G) = phi rho_bar / 2 only for N -> infinity: the interfaces add
+    # O(1/N) to the mean densities (N (dp - eq. 4.24) / phi = -90 at rho_bar = 1, -45 to
+    # -52 at 1.5 and 2). Fit a + b/N through N = 128, 256: a within 0.03 phi
+    # (measured -0.019, -0.011, -0.005 phi).
+    for r in (1.0, 1.5, 2.0):
+        t = pc.selected_state_theory(0.05, r)
+        d = [selected_averages[r, n, 0.05]["p_L"] - selected_averages[r, n, 0.05]["p_G"] - t["dp"]
+             for n in _SEL_SIZES]
+        assert abs(d[0]) > 0.15 * 0.05 and 1.8 < d[0] / d[1] < 2.2, (r, d)
+        assert abs(2 * d[1] - d[0]) < 0.03 * 0.05, (r, d)
+
+
+def test_selected_interface_pressures_eq_4_27(selected_averages):
+    # p_-/+ = p_c + (mu^I - mu_c) rho_c^{L/G}; with the measured mu^I within 0.01 phi
+    # (measured at most 0.0076 phi), with eq. 4.22 for mu^I within 0.025 phi
+    # (measured at most 0.017 phi: mu^I itself is within 0.015 phi of eq. 4.22)
+    for (r, n, phi), a in selected_averages.items():
+        t = pc.selected_state_theory(phi, r)
+        assert abs(a["p_minus"] - t["p_c"] - 2.5 * a["mu_I"]) < 0.01 * phi, (r, n, phi)
+        assert abs(a["p_plus"] - t["p_c"] - 0.5 * a["mu_I"]) < 0.01 * phi, (r, n, phi)
+        assert abs(a["p_minus"] - t["p_minus"]) < 0.025 * phi, (r, n, phi)
+        assert abs(a["p_plus"] - t["p_plus"]) < 0.025 * phi, (r, n, phi)
+
+
+def test_phase_averages_validation():
+    rho = np.r_[np.full(10, 2.5), np.full(10, 0.5)]
+    a = pc.phase_averages(rho, 0.0, edge=2)
+    assert a["X"] == 0.5 and a["rho_L"] == 2.5 and a["p_minus"] == pytest.approx(a["p_plus"])
+    with pytest.raises(ValueError, match="one liquid"):
+        pc.phase_averages(np.r_[rho, rho], 0.0)
+    with pytest.raises(ValueError, match="edge"):
+        pc.phase_averages(rho, 0.0, edge=5)
+    with pytest.raises(ValueError, match="kappa"):
+        pc.phase_averages(rho, -1.0)
+
+
+def test_selected_phase_averages_reuses_a_selection():
+    sel = pc.selected_steady_state(64, 0.1, 0.05, 1.0)
+    a = pc.selected_phase_averages(64, 0.1, 0.05, 1.0, selected=sel)
+    assert a == pc.selected_phase_averages(64, 0.1, 0.05, 1.0)
+    assert a["m_star"] == sel["m_star"] and a["X_star"] == pytest.approx((16 + sel["m_star"]) / 64)
+    with pytest.raises(ValueError, match="selected"):
+        pc.selected_phase_averages(64, 0.1, 0.05, 1.0, selected={"m": 0})

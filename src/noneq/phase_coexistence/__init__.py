@@ -81,12 +81,15 @@ from .theory import (
     coexistence,
     interface_chemical_potential_fixed_x,
     interface_chemical_potential_theory,
+    selected_state_theory,
     x_eq,
 )
 from .variational import (
     fold_point,
+    phase_averages,
     pinned_family,
     pinned_state,
+    selected_phase_averages,
     selected_steady_state,
     variational_function,
 )
@@ -111,6 +114,7 @@ __all__ = [
     "domain_offsets",
     "interface_chemical_potential_theory",
     "interface_chemical_potential_fixed_x",
+    "selected_state_theory",
     "initial_profile",
     "steady_state",
     "max_stable_dt",
@@ -140,4 +144,6 @@ __all__ = [
     "selected_steady_state",
     "pinned_family",
     "fold_point",
+    "phase_averages",
+    "selected_phase_averages",
 ]

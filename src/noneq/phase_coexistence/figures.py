@@ -226,6 +226,11 @@ class RhoBarSettings:
         Ring sizes of the variational selection (eq. 3.39) at ``selected_rhos``.
     selected_rhos : tuple of float
         Mean densities of the variational selection.
+    kappa_sizes : tuple of int
+        Ring sizes of the selected state against kappa_Lambda at rho_bar = 1.5 and
+        ``noisy_phi`` (noiseless; Fig. 8 towards large N).
+    selected_kappas : tuple of float
+        kappa_Lambda of that comparison.
     """
 
     scale: str
@@ -233,6 +238,8 @@ class RhoBarSettings:
     t_max: float
     selected_sizes: tuple = (64, 128, 256)
     selected_rhos: tuple = (1.0, 2.0)
+    kappa_sizes: tuple = (64, 128)
+    selected_kappas: tuple = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
     N: int = 64
     kappa: float = 0.1
     T_eff: float = 0.002
@@ -243,7 +250,8 @@ class RhoBarSettings:
 
     def __post_init__(self):
         check_fields(self, ints=("N",), positive=("t_max",), nonneg=("kappa", "T_eff", "seed"),
-               tuples=("rhos", "phis", "noisy_rhos", "selected_sizes", "selected_rhos"))
+               tuples=("rhos", "phis", "noisy_rhos", "selected_sizes", "selected_rhos",
+                       "kappa_sizes", "selected_kappas"))
 
 
 def _rhos(ks):
@@ -278,9 +286,9 @@ RHO_BAR = FigureSettings(
     "rho-bar", "mu^I / phi against rho_bar at kappa_Lambda = 0.1 (eq. 4.22 and eqs. 2.39-2.43)",
     ci=RhoBarSettings("ci", rhos=(1.0, 1.5, 2.0), t_max=2_000.0),
     book=RhoBarSettings("book", rhos=_rhos(range(12, 53, 4)), t_max=20_000.0,
-                        selected_sizes=(64, 128, 256, 512, 1024)),
+                        selected_sizes=(64, 128, 256, 512, 1024), kappa_sizes=(64, 128, 256)),
     paper=RhoBarSettings("paper", rhos=_rhos(range(4, 61, 2)), t_max=100_000.0,
-                         selected_sizes=(64, 128, 256, 512, 1024)),
+                         selected_sizes=(64, 128, 256, 512, 1024), kappa_sizes=(64, 128, 256, 512)),
 )
 
 #: Every figure by its command-line name.

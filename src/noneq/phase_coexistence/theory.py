@@ -5,7 +5,9 @@
 * :func:`interface_chemical_potential_theory` -- mu^I for kappa_Lambda << 1 at the
   selected interface position (eq. 4.22; phi/6 for rho_bar = 1.5, eq. 6.5);
 * :func:`interface_chemical_potential_fixed_x` -- mu^I of the member of the
-  kappa -> 0 family with a given liquid fraction X (eqs. 2.39-2.43).
+  kappa -> 0 family with a given liquid fraction X (eqs. 2.39-2.43);
+* :func:`selected_state_theory` -- the phase averages, X_*, the pressure
+  difference and the interface pressures of the selected state (eqs. 4.19-4.27).
 
 The simulations that check them are in :mod:`.steady` (noiseless) and
 :mod:`.noisy` (stochastic).
@@ -23,6 +25,7 @@ __all__ = [
     "x_eq",
     "interface_chemical_potential_theory",
     "interface_chemical_potential_fixed_x",
+    "selected_state_theory",
 ]
 
 
@@ -158,3 +161,70 @@ def interface_chemical_potential_fixed_x(phi, x, rho_bar=1.5):
     a = jl * x / (2 * SIGMA_L)
     b = jl * (1 - x) / (2 * SIGMA_G)
     return MU_C + ((xe - x) * (RHO_L - RHO_G) - x * a / dl + (1 - x) * b / dg) / (x / dl + (1 - x) / dg)
+
+
+def selected_state_theory(phi, rho_bar=1.5):
+    """First-order predictions for the state selected by the variational principle (Sec. 4.2).
+
+    With X = X_eq(rho_bar) (eq. 2.18) and mu_c = 0:
+
+    * eq. 4.19: mu_c = (1 - X_*) mubar^L + X_* mubar^G (returned as ``mu_c``, the
+      value the weighted mean must take);
+    * eq. 4.23: mubar^L = mu_c + X phi / 2, mubar^G = mu_c - (1 - X) phi / 2;
+    * X_* from the mass constraint X_* rhobar^L + (1 - X_*) rhobar^G = rho_bar with
+      rhobar^{L,G} = rho_c^{L,G} + (mubar^{L,G} - mu_c) / mu'(rho_c^{L,G}) (eq. 4.5,
+      linearised), as described after eq. 4.23:
+      X_* - X_eq = -[X dRho^L + (1 - X) dRho^G] / (rho_c^L - rho_c^G);
+    * eq. 4.24: p^L - p^G = phi rho_bar / 2;
+    * eq. 4.22: mu^I;
+    * eq. 4.27: p_- = p_c + (mu^I - mu_c) rho_c^L, p_+ = p_c + (mu^I - mu_c) rho_c^G,
+      the pressures on the liquid and gas sides of the interface.
+
+    All to first order in phi.
+
+    Parameters
+    ----------
+    phi : float
+        Battery voltage, finite.
+    rho_bar : float
+        Mean density in (0.5, 2.5).
+
+    Returns
+    -------
+    dict
+        ``mu_c``, ``mu_L``, ``mu_G``, ``x_star``, ``x_eq``, ``dp`` (p^L - p^G),
+        ``mu_I``, ``p_c``, ``p_minus``, ``p_plus``.
+
+    Raises
+    ------
+    ValueError
+        For a non-finite phi or rho_bar outside (0.5, 2.5).
+
+    Examples
+    --------
+    >>> import noneq.phase_coexistence as pc
+    >>> t = pc.selected_state_theory(0.05, 1.0)
+    >>> round(t["mu_L"], 6), round(t["mu_G"], 6), round(t["x_star"] - t["x_eq"], 6)
+    (0.00625, -0.01875, 0.003125)
+    """
+    phi = validate.real("phi", phi)
+    rho_bar = _check_rho_bar(rho_bar)
+    x = x_eq(rho_bar)
+    mu_l = MU_C + x * phi / 2
+    mu_g = MU_C - (1 - x) * phi / 2
+    d_l = (mu_l - MU_C) / _dmu.py_func(RHO_L)
+    d_g = (mu_g - MU_C) / _dmu.py_func(RHO_G)
+    mu_i = interface_chemical_potential_theory(phi, rho_bar)
+    p_c = float(pressure(RHO_L))
+    return {
+        "mu_c": MU_C,
+        "mu_L": mu_l,
+        "mu_G": mu_g,
+        "x_eq": x,
+        "x_star": x - (x * d_l + (1 - x) * d_g) / (RHO_L - RHO_G),
+        "dp": phi * rho_bar / 2,
+        "mu_I": mu_i,
+        "p_c": p_c,
+        "p_minus": p_c + (mu_i - MU_C) * RHO_L,
+        "p_plus": p_c + (mu_i - MU_C) * RHO_G,
+    }

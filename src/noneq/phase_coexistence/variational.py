@@ -17,7 +17,12 @@ the form of eq. 4.9)::
   the family that minimises it;
 * :func:`pinned_family` -- ``mu^I`` and the linear growth rate of every offset;
 * :func:`fold_point` -- continuation of one pinned state in ``kappa_Lambda``
-  up to its saddle-node.
+  up to its saddle-node;
+* :func:`phase_averages` -- the phase averages of Sec. 4.1 and the interface
+  pressures of eq. 4.25 on a lattice profile;
+* :func:`selected_phase_averages` -- those averages interpolated to the
+  continuum minimiser ``m_*`` (compare with
+  :func:`~noneq.phase_coexistence.selected_state_theory`, eqs. 4.19-4.27).
 
 On the lattice the integral of eq. 3.39 is the lattice free energy
 ``(1/N) sum_i [f(rho_i) + kappa (rho_{i+1} - rho_i)^2 / 2]``, whose gradient is
@@ -33,11 +38,28 @@ import numpy as np
 
 from .. import validate
 from .interface import interface_chemical_potential
-from .model import RHO_G, RHO_L, _check_profile, _check_rho_bar, drho_dt, free_energy_density, mu_tilde
+from .model import (
+    RHO_G,
+    RHO_L,
+    _check_profile,
+    _check_rho_bar,
+    drho_dt,
+    free_energy_density,
+    mu_tilde,
+    pressure,
+)
 from .steady import _growth_rate, _newton
 from .theory import x_eq
 
-__all__ = ["variational_function", "pinned_state", "selected_steady_state", "pinned_family", "fold_point"]
+__all__ = [
+    "variational_function",
+    "pinned_state",
+    "selected_steady_state",
+    "pinned_family",
+    "fold_point",
+    "phase_averages",
+    "selected_phase_averages",
+]
 
 _LEVEL = 0.5 * (RHO_G + RHO_L)
 
@@ -355,3 +377,125 @@ def fold_point(N, kappa_start, phi, rho_bar=1.5, n_liquid=None, offset=0, *, dk=
         "kappa_last": float(k),
         "kappa_fail": float(k + 2 * step),
     }
+
+
+def _line_at(idx, values, x):
+    a, b = np.polyfit(idx.astype(float), values, 1)
+    return a * x + b
+
+
+def phase_averages(rho, kappa, *, edge=3):
+    """Phase averages (Sec. 4.1) and interface pressures (eq. 4.25) of a one-domain lattice profile.
+
+    Liquid boxes are those with ``rho_i > 1.5``; they must form one domain on
+    the ring. ``rho_L``, ``rho_G`` are the mean densities of the liquid and gas
+    boxes (eq. 4.1), ``mu_L``, ``mu_G`` the means of ``mu~_i`` (eq. 2.12) over
+    them (eq. 4.3), ``p_L = p(rho_L)``, ``p_G = p(rho_G)`` (eq. 4.6, p of eq. 2.17).
+    The pressures on the two sides of the liquid->gas interface (eq. 4.25) are
+    ``p`` of the bulk densities extrapolated to it: a straight line through
+    ``rho_i`` of the liquid (gas) boxes at least ``edge`` boxes away from both
+    ends of the domain, evaluated at the interface position of eq. 6.3.
+
+    Parameters
+    ----------
+    rho : array_like, shape (N,)
+        Density profile (N >= 3, positive) with one liquid and one gas domain,
+        each longer than ``2 edge + 1`` boxes.
+    kappa : float
+        kappa_Lambda in [0, 100].
+    edge : int
+        Boxes left out at each end of a domain for the extrapolation, in [0, N].
+
+    Returns
+    -------
+    dict
+        ``X`` (liquid fraction), ``rho_L``, ``rho_G``, ``mu_L``, ``mu_G``,
+        ``p_L``, ``p_G``, ``p_minus``, ``p_plus``, ``mu_I`` and ``x_I`` (eqs. 6.3-6.4).
+
+    Raises
+    ------
+    ValueError
+        For invalid parameters, or a profile without exactly one liquid domain
+        long enough for the extrapolation.
+    """
+    rho = _check_profile("rho", rho)
+    kappa = validate.real("kappa", kappa, 0.0, 100.0)
+    n = rho.shape[0]
+    edge = validate.integer("edge", edge, 0, n)
+    liq = rho > _LEVEL
+    starts = np.flatnonzero(liq & ~np.roll(liq, 1))
+    if starts.size != 1:
+        raise ValueError("rho must have exactly one liquid (> 1.5) and one gas domain")
+    n_l = int(liq.sum())
+    if min(n_l, n - n_l) < 2 * edge + 2:
+        raise ValueError(f"each domain needs more than {2 * edge + 1} boxes for edge={edge}")
+    r = np.roll(rho, -int(starts[0]))  # liquid on boxes 0 .. n_l - 1
+    mt = mu_tilde(r, kappa)
+    m_i, x_i = interface_chemical_potential(r, mt, return_position=True)
+    j_i = x_i * n - 1.0  # box index of the interface (box j sits at (j + 1) / N)
+    il = np.arange(edge, n_l - edge)
+    ig = np.arange(n_l + edge, n - edge)
+    rl, rg = r[:n_l].mean(), r[n_l:].mean()
+    return {
+        "X": n_l / n,
+        "rho_L": float(rl),
+        "rho_G": float(rg),
+        "mu_L": float(mt[:n_l].mean()),
+        "mu_G": float(mt[n_l:].mean()),
+        "p_L": float(pressure(rl)),
+        "p_G": float(pressure(rg)),
+        "p_minus": float(pressure(_line_at(il, r[il], j_i))),
+        "p_plus": float(pressure(_line_at(ig, r[ig], j_i))),
+        "mu_I": float(m_i),
+        "x_I": float((x_i + starts[0] / n) % 1.0),
+    }
+
+
+def selected_phase_averages(N, kappa, phi, rho_bar=1.5, *, edge=3, tol=1e-10, selected=None):
+    """:func:`phase_averages` of the selected state, interpolated to the continuum minimiser m_*.
+
+    Runs :func:`selected_steady_state`, computes :func:`phase_averages` of the two
+    members ``n_L = round(N X_eq) + m`` with ``m = floor(m_*)`` and ``floor(m_*) + 1``
+    and interpolates every average linearly to ``m_*``; ``X_star`` is
+    ``(round(N X_eq) + m_*) / N``. On a ring the liquid fraction moves in steps of
+    ``1/N`` and each step changes the bulk densities by about ``2/N``, so the
+    integer members straddle the continuum state; the interpolation removes that
+    lattice step (compare with :func:`~noneq.phase_coexistence.selected_state_theory`).
+
+    Parameters
+    ----------
+    N : int
+        Number of boxes, in [3, 65536].
+    kappa, phi, rho_bar, tol
+        As in :func:`selected_steady_state`.
+    edge : int
+        As in :func:`phase_averages`.
+    selected : dict, optional
+        The result of :func:`selected_steady_state` for the same parameters, to
+        reuse (not recomputed; its ``m_star`` and ``m`` are used).
+
+    Returns
+    -------
+    dict
+        The keys of :func:`phase_averages` (interpolated), with ``X_star``,
+        ``m_star``, ``m`` (the selected integer member) and ``mu_I_selected``
+        (mu^I of that member).
+
+    Raises
+    ------
+    ValueError
+        As :func:`selected_steady_state`, or when a member next to m_* has no
+        pinned state.
+    """
+    N, kappa, phi, rho_bar, tol = _check_common(N, kappa, phi, rho_bar, tol)
+    sel = selected_steady_state(N, kappa, phi, rho_bar, tol=tol) if selected is None else selected
+    if not {"m_star", "m", "mu_I"} <= set(sel):
+        raise ValueError("selected must be a result of selected_steady_state")
+    n0 = _n_liquid_default(N, rho_bar)
+    lo = int(np.floor(sel["m_star"]))
+    w = sel["m_star"] - lo
+    a, b = (phase_averages(pinned_state(N, kappa, phi, rho_bar, n0 + m, 0, tol=tol), kappa, edge=edge)
+            for m in (lo, lo + 1))
+    out = {k: float((1 - w) * a[k] + w * b[k]) for k in a}
+    out.update(X_star=(n0 + sel["m_star"]) / N, m_star=sel["m_star"], m=sel["m"], mu_I_selected=sel["mu_I"])
+    return out
