@@ -46,7 +46,7 @@ from .cli import main
 from .dynamics import simulate, stationary_masses
 from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, GAMMA_ETA, RING, ZRP, FigureSettings
 from .graphs import BRANCHES, Graph, attach_probe, random_eta, ring_graph, sinusoidal_eta, three_branch_graph
-from .models import simulate_ring, simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
+from .models import simulate_ring, simulate_ring_probe, simulate_three_branch
 from .results import RingProbeResult, RingResult, Run, ThreeBranchResult, ThreeBranchTheory, ZRPResult
 from .theory import (
     alpha_theory,
@@ -58,7 +58,7 @@ from .theory import (
     zrp_fugacities,
 )
 from .windows import POSITIONS, WindowResult, ring_windows, three_branch_windows
-from .zrp import zrp_amplitudes, zrp_chemical_potentials, zrp_log_partition
+from .zrp import simulate_zrp_three_branch, zrp_amplitudes, zrp_chemical_potentials, zrp_log_partition
 
 __all__ = [
     "Graph",

@@ -26,9 +26,10 @@ from ..scale import scale as _active_scale
 from .dynamics import simulate, stationary_masses
 from .figures import FIGURES
 from .graphs import BRANCHES, ring_graph, sinusoidal_eta
-from .models import simulate_ring, simulate_ring_probe, simulate_three_branch, simulate_zrp_three_branch
+from .models import simulate_ring, simulate_ring_probe, simulate_three_branch
 from .theory import alpha_theory, flux_theory, g_conservation_baseline, three_branch_theory
 from .windows import ring_windows, three_branch_windows
+from .zrp import simulate_zrp_three_branch
 
 __all__ = ["main"]
 

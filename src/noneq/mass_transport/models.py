@@ -1,4 +1,6 @@
-"""The paper's simulations: ring (Sec. 2), ring and probe (Fig. 3), three branches (Figs. 5-7), ZRP (Sec. 3.4).
+"""The paper's simulations: ring (Sec. 2), ring and probe (Fig. 3), three branches (Figs. 5-7).
+
+The zero range process (Sec. 3.4) is simulated in :mod:`~noneq.mass_transport.zrp`, next to its exact law.
 
 Each entry point builds its graph (:mod:`~noneq.mass_transport.graphs`), draws the
 initial state (:func:`~noneq.mass_transport.dynamics.stationary_masses`), runs the
@@ -9,8 +11,6 @@ the blocks), next to the exact values of :mod:`~noneq.mass_transport.theory`.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import memory, validate
@@ -18,17 +18,14 @@ from ..rng import spawn_seeds
 from ..stats import block_mean
 from .dynamics import _UNSET, _resolve_progress, simulate, simulate_bytes, stationary_masses
 from .graphs import BRANCHES, _eta_array, attach_probe, graph_bytes, ring_graph, three_branch_graph
-from .results import RingProbeResult, RingResult, ThreeBranchResult, ZRPResult
+from .results import RingProbeResult, RingResult, ThreeBranchResult
 from .theory import (
     _lambda_eq8,
     _local_lambda,
-    _zrp_lambda,
     three_branch_theory,
-    zrp_densities,
-    zrp_fugacities,
 )
 
-__all__ = ["simulate_ring", "simulate_ring_probe", "simulate_three_branch", "simulate_zrp_three_branch"]
+__all__ = ["simulate_ring", "simulate_ring_probe", "simulate_three_branch"]
 
 
 def _path_links(graph, path, backward=True):
@@ -36,10 +33,6 @@ def _path_links(graph, path, backward=True):
     fwd = [graph.link(int(path[i]), int(path[i + 1])) for i in range(len(path) - 1)]
     bwd = [graph.link(int(path[i + 1]), int(path[i])) for i in range(len(path) - 1)] if backward else []
     return fwd, bwd
-
-
-#: Bytes per site of the exact ZRP fugacities (sparse solve, measured peak about 900 B).
-_ZRP_THEORY_BYTES_SITE = 1024
 
 
 def _require_run(parameter, n, n_links, n_blocks=1, n_regions=0, n_members=0, n_snap=0, graphs=1, extra=0,
@@ -417,126 +410,3 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
                   init=init, probe=probe, N_pr=N_pr, rho_pr=rho_pr, n_blocks=n_blocks)
     return ThreeBranchResult(N_b, rho, params, density, density_err, lam, lam_err, gd, ge, sub_sizes, gs,
                              flux, series, profile, lam_pr, lam_pr_err, theory, events, seconds)
-
-
-# --------------------------------------------------------------------------- zero range process (Sec. 3.4)
-
-
-def simulate_zrp_three_branch(n_A, n_B, n_C, rho, p=0.75, q=None, gamma_B=1.0, gamma_C=1.0, t_max=None,
-                              *, t_relax=None, n_blocks=20, seed=None, desc=_UNSET, progress=None):
-    """Zero range process (``f = 1``) on the three-branch graph (Sec. 3.4).
-
-    A non-empty site sends one particle along each link ``i -> j`` at rate ``v_ij``
-    (weights of :func:`~noneq.mass_transport.three_branch_graph`; the paper:
-    ``gamma_B = gamma_C = 1``, ``p > q``). Starts from ``round(rho N)`` particles placed
-    at random, relaxes for ``t_relax`` (default ``10 N / |p - q|``) and measures for
-    ``t_max`` (default ``40 N / |p - q|``, with ``|p - q|`` floored at 0.05); compares
-    the site densities with the exact factorised law eqs. (19)-(20).
-
-    Parameters
-    ----------
-    n_A : int
-        Interior sites of A (the two branching points are extra sites), >= 1.
-    n_B, n_C : int
-        Sites of B and C, >= 1.
-    rho : float
-        Particles per site, > 0; ``M = round(rho N)`` must be at least 1.
-    p : float
-        Forward weight in [0, 1].
-    q : float, optional
-        Backward weight in [0, 1] (``1 - p`` by default).
-    gamma_B, gamma_C : float
-        Branching weights, >= 0, not both zero.
-    t_max : float, optional
-        Measurement time, > 0.
-    t_relax : float, optional
-        Relaxation time, >= 0.
-    n_blocks : int
-        Blocks for the batch-means error bars, >= 2.
-    seed : None or int
-        Seed (:mod:`noneq.rng`).
-    desc : str or None, optional
-        Progress-bar label (older switch; ``desc=None`` turns the bar off).
-    progress : None or bool
-        Progress bars of the relaxation and the measurement: None follows
-        ``NONEQ_PROGRESS``, True/False force them.
-
-    Returns
-    -------
-    ZRPResult
-
-    Raises
-    ------
-    ValueError
-        If a parameter is outside its range (an empty branch included), or if the
-        run does not fit in memory.
-
-    Examples
-    --------
-    >>> r = simulate_zrp_three_branch(6, 6, 6, 0.5, t_max=500.0, t_relax=50.0, n_blocks=4, seed=1,
-    ...                               progress=False)
-    >>> r.site_density.shape, round(float(r.site_density.sum()), 9)
-    ((20,), 10.0)
-    """
-    n_A = validate.integer("n_A", n_A, 1)
-    n_B = validate.integer("n_B", n_B, 1)
-    n_C = validate.integer("n_C", n_C, 1)
-    p = validate.real("p", p, 0.0, 1.0)
-    q = 1.0 - p if q is None else validate.real("q", q, 0.0, 1.0)
-    rho = validate.real("rho", rho, 0.0, lo_open=True)
-    n_blocks = validate.integer("n_blocks", n_blocks, 2)
-    n = n_A + n_B + n_C + 2
-    M_est = rho * n
-    _require_run(f"n_A + n_B + n_C + 2 = {n}" if n >= M_est else f"rho = {rho:g} ({M_est:.3g} particles)",
-                 n, 2 * n + 4, n_blocks, 3, n, graphs=2,
-                 extra=_ZRP_THEORY_BYTES_SITE * n + 32 * (M_est + 1),
-                 what="the graph, the run and the exact fixed-M densities")
-    g = three_branch_graph(n_A, n_B, n_C, p=p, q=q, gamma_B=gamma_B, gamma_C=gamma_C)
-    drift = max(abs(p - q), 0.05)
-    if t_max is None:
-        t_max = 40.0 * g.n / drift
-    t_max = validate.real("t_max", t_max, 0.0, lo_open=True)
-    if t_relax is None:
-        t_relax = 10.0 * g.n / drift
-    t_relax = validate.real("t_relax", t_relax, 0.0)
-    show, label = _resolve_progress(progress, desc, "zero range process")
-    zf = zrp_fugacities(n_A, n_B, n_C, p, q, gamma_B, gamma_C)
-    z = np.zeros(g.n)
-    for b in BRANCHES:
-        z[g.info[b]] = zf[b]
-    Mtot = int(round(rho * g.n))
-    if Mtot < 1:
-        raise ValueError("rho * N must be at least 1 particle")
-    theo, x = zrp_densities(z, Mtot, canonical=True)
-    s = spawn_seeds(seed, 3)
-    m0 = stationary_masses(np.ones(g.n), Mtot, seed=int(s[0]), zrp=True)
-    events, seconds = 0, 0.0
-    if t_relax > 0:
-        rr = simulate(g, m0, t_relax, zrp=True, seed=int(s[1]), progress=show, desc=label + " (relax)")
-        m0, events, seconds = rr.masses, rr.events, rr.seconds
-    bulk = {b: _bulk(g.info[b]) for b in BRANCHES}
-    run = simulate(g, m0, t_max, n_blocks=n_blocks, regions=[bulk[b] for b in BRANCHES], zrp=True,
-                   track_sites=True, seed=int(s[2]), progress=show, desc=label)
-    events += run.events
-    seconds += run.seconds
-    density, density_err, lam, lam_err = {}, {}, {}, {}
-    dens_blocks = np.stack([run.region_mean[:, k] / len(bulk[b]) for k, b in enumerate(BRANCHES)], axis=1)
-    for k, b in enumerate(BRANCHES):
-        mu, er = block_mean(dens_blocks[:, k])
-        density[b], density_err[b] = float(mu), float(er)
-        lam[b] = float(_zrp_lambda(mu))
-        lam_err[b] = float(er / (mu * (1 + mu)))  # |d lam / d rho| = 1 / (rho (1 + rho))
-    sh = _zrp_lambda(dens_blocks[:, 1]) - _zrp_lambda(dens_blocks[:, 0])
-    shift = lam["B"] - lam["A"]
-    shift_err = block_mean(sh)[1]
-    rA, rB = theo[bulk["A"]].mean(), theo[bulk["B"]].mean()
-    shift_canonical = _zrp_lambda(rB) - _zrp_lambda(rA)
-    zA = zf["A"][len(zf["A"]) // 2]
-    zB = zf["B"][len(zf["B"]) // 2]
-    flux = {}
-    for b in BRANCHES:
-        ks, kb = _path_links(g, bulk[b])
-        flux[b] = float(sum(run.flow[f] - run.flow[r] for f, r in zip(ks, kb)) / len(ks))
-    return ZRPResult(g, run.site_mean, theo, zf, float(x), density, density_err, lam, lam_err,
-                     float(shift), float(shift_err), float(math.log(zA / zB)), float(shift_canonical),
-                     flux, events, seconds)
