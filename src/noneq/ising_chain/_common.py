@@ -125,3 +125,52 @@ def trim(centers, probs):
     half = max(abs(nz[0] - nb), abs(nz[-1] - nb))
     sl = slice(nb - half, nb + half + 1)
     return centers[sl], probs[sl]
+
+
+def solve_increasing(f, target, lo, hi, rtol, expand=False, max_iter=200):
+    """Solve ``f(x) = target`` elementwise for an increasing, vectorised ``f`` by bisection.
+
+    Used for the Legendre transforms of the current statistics (the counting
+    parameter at which the slope of the cumulant generating function equals ``J``).
+
+    Parameters
+    ----------
+    f : callable
+        Increasing function of an array, evaluated elementwise.
+    target : numpy.ndarray
+        Values to reach.
+    lo, hi : float
+        Initial bracket.
+    rtol : float
+        Stop when every bracket is narrower than ``rtol * max(1, |x|)``.
+    expand : bool
+        Widen the bracket (``lo -> 2 lo - 1``, ``hi -> 2 hi + 1``) until it holds the root.
+    max_iter : int
+        Bound on each loop.
+
+    Returns
+    -------
+    numpy.ndarray
+        The roots, shaped like ``target``.
+    """
+    lo = np.full(target.shape, float(lo))
+    hi = np.full(target.shape, float(hi))
+    if expand:
+        for _ in range(max_iter):
+            m = f(lo) > target
+            if not m.any():
+                break
+            lo = np.where(m, 2 * lo - 1, lo)
+        for _ in range(max_iter):
+            m = f(hi) < target
+            if not m.any():
+                break
+            hi = np.where(m, 2 * hi + 1, hi)
+    for _ in range(max_iter):
+        mid = 0.5 * (lo + hi)
+        m = f(mid) < target
+        lo = np.where(m, mid, lo)
+        hi = np.where(m, hi, mid)
+        if np.all(hi - lo <= rtol * np.maximum(1.0, np.abs(mid))):
+            break
+    return 0.5 * (lo + hi)

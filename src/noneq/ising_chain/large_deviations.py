@@ -13,7 +13,7 @@ import numpy as np
 
 from noneq import validate
 
-from ._common import coupling, inv, temps
+from ._common import coupling, inv, solve_increasing, temps
 from .theory import fermi, ssep_rates
 
 __all__ = [
@@ -119,26 +119,7 @@ def large_deviation_function(J, T1, T2, eps=2.0):
         u, du = _u(np.exp(x), a, g, b, d)
         return 0.5 * du / np.sqrt(u)
 
-    lo = np.full(Jarr.shape, -1.0)
-    hi = np.full(Jarr.shape, 1.0)
-    for _ in range(200):
-        m = dphi(lo) > Jarr
-        if not m.any():
-            break
-        lo = np.where(m, 2 * lo - 1, lo)
-    for _ in range(200):
-        m = dphi(hi) < Jarr
-        if not m.any():
-            break
-        hi = np.where(m, 2 * hi + 1, hi)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        m = dphi(mid) < Jarr
-        lo = np.where(m, mid, lo)
-        hi = np.where(m, hi, mid)
-        if np.all(hi - lo <= 4e-16 * np.maximum(1.0, np.abs(mid))):
-            break
-    xi = 0.5 * (lo + hi)
+    xi = solve_increasing(dphi, Jarr, -1.0, 1.0, 4e-16, expand=True)
     u, _ = _u(np.exp(xi), a, g, b, d)
     out = Jarr * xi + 1.0 - np.sqrt(u)
     return out if np.ndim(J) else float(out[0])

@@ -25,7 +25,7 @@ import numpy as np
 
 from noneq import validate
 
-from ._common import coupling, temps
+from ._common import coupling, solve_increasing, temps
 from .theory import insertion_probabilities
 
 __all__ = ["tilted_trial_matrices", "current_scgf", "current_ldf"]
@@ -202,17 +202,8 @@ def current_ldf(J, M, T1, T2, eps=2.0, time="discrete"):
     def dpsi(x):
         return _psi(*_perron(x, *mats), M, time)[1]
 
-    lo = np.full(Jf.shape, -300.0)
-    hi = np.full(Jf.shape, 300.0)
-    reach_lo, reach_hi = dpsi(lo[:1])[0], dpsi(hi[:1])[0]
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        m = dpsi(mid) < Jf
-        lo = np.where(m, mid, lo)
-        hi = np.where(m, hi, mid)
-        if np.all(hi - lo <= 1e-13 * np.maximum(1.0, np.abs(mid))):
-            break
-    xi = 0.5 * (lo + hi)
+    reach_lo, reach_hi = dpsi(np.array([-300.0]))[0], dpsi(np.array([300.0]))[0]
+    xi = solve_increasing(dpsi, Jf, -300.0, 300.0, 1e-13, max_iter=100)
     lam, dlam = _perron(xi, *mats)
     out = Jf * xi - _psi(lam, dlam, M, time)[0]
     out = np.where((Jf <= reach_lo) | (Jf >= reach_hi), np.inf, out)
