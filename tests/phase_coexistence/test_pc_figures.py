@@ -25,7 +25,12 @@ def test_fig8_settings():
     assert book.kappas == paper.kappas and len(book.kappas) == 20
     assert book.kappas[0] == 0.1 and book.kappas[-1] == 2.0
     assert set(ci.noisy_kappas) <= set(ci.kappas) and {0.5, 1.5} <= set(ci.noisy_kappas)
-    assert (book.t_max, book.n_runs, book.seed, book.N) == (5e4, 1, 2024, 64)  # the old command line's defaults
+    assert (book.seed, book.N) == (2024, 64)  # the old command line's defaults
+    # errors from the run-to-run spread: at least 8 independent runs per kappa above ci
+    assert ci.n_runs >= 2 and book.n_runs >= 8 and paper.n_runs >= 8
+    assert set(ci.spread_kappas) <= set(ci.noisy_kappas) and set(book.spread_kappas) <= set(book.noisy_kappas)
+    with pytest.raises(ValueError, match="n_runs"):
+        dataclasses.replace(ci, n_runs=1)
     assert paper.sizes == (64, 128, 256)
 
 
@@ -55,10 +60,10 @@ def test_command_line_fig8_ci_noiseless(capsys, tmp_path):
     out = tmp_path / "f.npz"
     assert pc.main(["fig8", "--scale", "ci", "--noiseless-only", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("fig8 (ci scale)") and "  kappas = (0.1, 0.3, 0.5, 0.9, 1.5, 2.0)" in text
+    assert text.startswith("fig8 (ci scale)") and "  kappas = (0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 1.5, 2.0)" in text
     data = np.load(out)
     mu = data["N64_noiseless"]
-    assert mu.shape == (6,)
+    assert mu.shape == (8,)
     assert mu[0] == pytest.approx(0.05 / 6, rel=0.05) and abs(mu[-1]) < 0.05 * 0.05 / 6
 
 

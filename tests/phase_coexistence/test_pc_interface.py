@@ -56,3 +56,43 @@ def test_domain_offsets_of_pinned_states_and_hops():
     assert offs.tolist() == [32]  # X^I at 0: the liquid starts half a ring earlier
     with pytest.raises(ValueError, match="window"):
         pc.domain_offsets(x, 64, 32, 0)
+
+
+class _Scan:  # the fields of a ScanResult that hop_statistics reads
+    def __init__(self, x_I, N=64, rho_bar=1.5, sample_every=1.0, stride=1):
+        self.x_I = np.asarray(x_I, dtype=float)
+        self.kappas = np.arange(self.x_I.shape[0], dtype=float)
+        self.rho_mean = np.zeros(self.x_I.shape[:2] + (N,))
+        self.params = {"sample_every": sample_every, "series_stride": stride, "rho_bar": rho_bar}
+
+
+def test_hop_statistics_counts_offsets_hops_and_rates():
+    at = {o: (o + 32 + 0.5) / 64 for o in (0, 1, 2)}  # X^I of a domain of 32 boxes at offset o
+    run_a = np.repeat([at[0], at[1], at[0], at[2]], 100)  # 3 hops in 400 samples = 800 time units
+    run_b = np.full(400, at[1])
+    h = pc.hop_statistics(_Scan([[run_a, run_b]], stride=2), window=20.0)  # samples 2 apart: 10 per window
+    assert h.window == 20.0 and h.observed == 800.0 and h.offsets.shape == (1, 2, 40)
+    assert h.hops.tolist() == [[3, 0]] and h.dominant.tolist() == [[0, 1]]
+    assert h.share(0)[0] == 0.25 and h.share(1)[0] == 0.625 and h.share(2)[0] == 0.125
+    rate, err = h.hop_rate()
+    assert rate[0] == 3 / 1600 and err[0] == np.sqrt(3) / 1600
+    # n_liquid follows X_eq: at rho_bar = 1.5 it is 32; with 31 the same series reads one box later
+    assert pc.hop_statistics(_Scan([[run_b]]), window=10.0, n_liquid=31).dominant[0, 0] == 2
+    with pytest.raises(ValueError, match="window"):
+        pc.hop_statistics(_Scan([[run_b]]), window=0.5)
+    with pytest.raises(ValueError, match="window"):
+        pc.hop_statistics(_Scan([[run_b]]), window=500.0)
+    with pytest.raises(ValueError, match="n_liquid"):
+        pc.hop_statistics(_Scan([[run_b]]), n_liquid=64)
+    with pytest.raises(ValueError, match="x_I"):
+        pc.hop_statistics(type("NoSeries", (), {"x_I": None})())
+
+
+def test_hop_statistics_from_stored_offsets():
+    h = pc.HopStatistics.from_offsets([0.5], [[[0, 1, 1, 1, 1, 0], [2, 2, 2, 2, 2, 2]]], 50.0)
+    assert h.hops.tolist() == [[2, 0]] and h.dominant.tolist() == [[1, 2]] and h.observed == 300.0
+    assert h.share(0)[0] == 2 / 12 and h.share(2)[0] == 0.5
+    with pytest.raises(ValueError, match="offsets"):
+        pc.HopStatistics.from_offsets([0.5], [[0, 1]], 50.0)
+    with pytest.raises(ValueError, match="window"):
+        pc.HopStatistics.from_offsets([0.5], [[[0, 1]]], 0.0)

@@ -55,7 +55,7 @@ cli
 
 from .cli import main
 from .figures import FIG6, FIG7, FIG8, FIGURES, RHO_BAR, FigureSettings
-from .interface import domain_offsets, interface_chemical_potential
+from .interface import HopStatistics, domain_offsets, hop_statistics, interface_chemical_potential
 from .model import (
     INITS,
     MU_C,
@@ -112,6 +112,8 @@ __all__ = [
     "stationary_current",
     "interface_chemical_potential",
     "domain_offsets",
+    "hop_statistics",
+    "HopStatistics",
     "interface_chemical_potential_theory",
     "interface_chemical_potential_fixed_x",
     "selected_state_theory",

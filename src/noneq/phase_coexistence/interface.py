@@ -7,13 +7,15 @@ during a run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
 from .. import validate
 from .model import _check_profile
 
-__all__ = ["interface_chemical_potential", "domain_offsets"]
+__all__ = ["interface_chemical_potential", "domain_offsets", "hop_statistics", "HopStatistics"]
 
 
 @njit(cache=True)
@@ -143,3 +145,119 @@ def domain_offsets(x_I, N, n_liquid, window):
     xm = (np.angle(z.sum(axis=1)) / (2 * np.pi)) % 1.0
     offsets = np.rint(N * xm - n_liquid - 0.5).astype(np.int64) % N
     return offsets, int(np.count_nonzero(np.diff(offsets)))
+
+
+@dataclass(frozen=True)
+class HopStatistics:
+    """Which pinned state a set of noisy runs occupies, and how often it hops (:func:`hop_statistics`).
+
+    Attributes
+    ----------
+    kappas : ndarray, shape (n_kappa,)
+        kappa_Lambda of the runs.
+    window : float
+        Length of one window (time units); the offset is read once per window.
+    offsets : ndarray of int, shape (n_kappa, n_runs, n_windows)
+        Offset of the first liquid box from the battery in each window.
+    hops : ndarray of int, shape (n_kappa, n_runs)
+        Changes of offset between consecutive windows, per run.
+    dominant : ndarray of int, shape (n_kappa, n_runs)
+        The offset each run occupies longest (the smallest one on a tie).
+    observed : float
+        Time covered by the windows of one run (time units).
+    """
+
+    kappas: np.ndarray
+    window: float
+    offsets: np.ndarray
+    hops: np.ndarray
+    dominant: np.ndarray
+    observed: float
+
+    @classmethod
+    def from_offsets(cls, kappas, offsets, window):
+        """Hops, longest-held offsets and observed time from offsets read per window.
+
+        Parameters
+        ----------
+        kappas : array_like, shape (n_kappa,)
+            kappa_Lambda of the runs.
+        offsets : array_like of int, shape (n_kappa, n_runs, n_windows)
+            Offset of the liquid domain in each window (:func:`domain_offsets`), >= 0.
+        window : float
+            Window length (time units), > 0.
+
+        Returns
+        -------
+        HopStatistics
+        """
+        offsets = np.asarray(offsets, dtype=np.int64)
+        if offsets.ndim != 3 or offsets.shape[2] < 1 or np.any(offsets < 0):
+            raise ValueError(f"offsets must be non-negative integers of shape (n_kappa, n_runs, n_windows >= 1), "
+                             f"got shape {offsets.shape}")
+        window = validate.real("window", window, 0.0, lo_open=True)
+        hops = np.count_nonzero(np.diff(offsets, axis=2), axis=2)
+        dominant = np.array([[np.argmax(np.bincount(o)) for o in row] for row in offsets], dtype=np.int64)
+        return cls(np.asarray(kappas, dtype=float), window, offsets, hops, dominant, offsets.shape[2] * window)
+
+    def share(self, offset):
+        """Fraction of the windows of all runs of each kappa spent at ``offset``, shape (n_kappa,)."""
+        return np.mean(self.offsets == int(offset), axis=(1, 2))
+
+    def hop_rate(self):
+        """Hops per unit time of each kappa, pooled over its runs, and the Poisson error: ``(rate, err)``."""
+        total = self.hops.sum(axis=1).astype(float)
+        exposure = self.hops.shape[1] * self.observed
+        return total / exposure, np.sqrt(total) / exposure
+
+
+def hop_statistics(scan, window=50.0, n_liquid=None):
+    """Offsets of the liquid domain along noisy runs, the hops between pinned states, and their rates.
+
+    Reads the interface position X^I (eq. 6.3) recorded along every run of an
+    :func:`~noneq.phase_coexistence.interface_scan` and converts its circular mean
+    over windows of ``window`` time units into the offset of the first liquid box
+    from the battery (:func:`domain_offsets`): a pinned state with the liquid on
+    boxes ``o .. o + n_liquid - 1`` reads as offset ``o``. A hop is a change of
+    offset between consecutive windows, so hops faster than a window and returns
+    within one are not counted.
+
+    Parameters
+    ----------
+    scan : ScanResult
+        Noisy runs recorded with their X^I series (``scan.x_I``).
+    window : float
+        Window length in time units, between the spacing of the stored samples
+        and the length of a run.
+    n_liquid : int, optional
+        Liquid boxes of the domain, in [1, N - 1] (default: ``round(N X_eq)``
+        with X_eq of eq. 2.18 at the scan's mean density).
+
+    Returns
+    -------
+    HopStatistics
+
+    Raises
+    ------
+    ValueError
+        If ``window`` or ``n_liquid`` is out of range, or the scan has no X^I series.
+    """
+    from .theory import x_eq
+
+    x_all = getattr(scan, "x_I", None)
+    if x_all is None:
+        raise ValueError("scan must carry the X^I series (scan.x_I), as interface_scan returns it")
+    N = int(scan.rho_mean.shape[-1])
+    spacing = float(scan.params["sample_every"]) * int(scan.params.get("series_stride", 1))
+    n_samples = x_all.shape[-1]
+    window = validate.real("window", window, spacing, spacing * n_samples)
+    if n_liquid is None:
+        n_liquid = int(round(N * x_eq(float(scan.params["rho_bar"]))))
+    n_liquid = validate.integer("n_liquid", n_liquid, 1, N - 1)
+    per = int(round(window / spacing))
+    n_kappa, n_runs = x_all.shape[:2]
+    offsets = np.empty((n_kappa, n_runs, n_samples // per), dtype=np.int64)
+    for k in range(n_kappa):
+        for r in range(n_runs):
+            offsets[k, r] = domain_offsets(x_all[k, r], N, n_liquid, per)[0]
+    return HopStatistics.from_offsets(scan.kappas, offsets, per * spacing)

@@ -34,6 +34,7 @@ __all__ = [
     "selection_figure",
     "pinned_family_figure",
     "run_spread_figure",
+    "hop_figure",
 ]
 
 LIQUID, GAS, BATTERY = COLORS[0], COLORS[5], COLORS[1]
@@ -279,8 +280,8 @@ def steady_profiles_figure(kappas, noiseless, rho_noisy, mt_noisy, phi):
 
 
 def interface_potential_figure(kappas, mu_liquid_first, mu_gas_first, noisy_kappas, noisy_m,
-                               noisy_e, phi, T_eff, paper=((0.5, 7.7e-3), (1.5, 2.1e-4))):
-    """Fig. 8: mu^I / phi against kappa_Lambda, noiseless (two starts) and noisy."""
+                               noisy_e, phi, T_eff, paper=((0.5, 7.7e-3), (1.5, 2.1e-4)), n_runs=None):
+    """Fig. 8: mu^I / phi against kappa_Lambda, noiseless (two starts) and noisy (mean of ``n_runs`` runs)."""
     fig, ax = figure(1, width=6.4, height=4.6)
     ax.axhline(1 / 6, ls=":", color="k", lw=1)
     ax.axhline(0.0, ls=":", color="k", lw=1)
@@ -290,7 +291,8 @@ def interface_potential_figure(kappas, mu_liquid_first, mu_gas_first, noisy_kapp
     ax.plot(kappas, mu_gas_first / phi, "--", color=COLORS[2], label="noiseless, gas-first")
     ax.errorbar(noisy_kappas, noisy_m / phi, yerr=noisy_e / phi, fmt="s", ms=5, mfc="none",
                 color=COLORS[1], capsize=2,
-                label=rf"noisy, $T_{{\rm eff}} = {T_eff:g}$, liquid-first")
+                label=rf"noisy, $T_{{\rm eff}} = {T_eff:g}$, liquid-first"
+                + (f", mean of {n_runs} runs" if n_runs else ""))
     ax.plot([p[0] for p in paper], [p[1] / phi for p in paper], "x", color="k", ms=8,
             mew=1.5, label="values quoted in the paper")
     ax.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$\mu^I/\phi$")
@@ -416,28 +418,51 @@ def pinned_family_figure(offsets, mu_I, growth, phi, kappa, branches, curve_kapp
     return fig
 
 
-def run_spread_figure(kappas, run_m, run_e, final_offsets, branches):
-    """mu^I of independent noisy runs against kappa_Lambda, marked by the branch each run ends on.
+def run_spread_figure(kappas, run_m, run_e, run_offsets, branches, *, what="ending at"):
+    """mu^I of independent noisy runs against kappa_Lambda, marked by the pinned branch of each run.
 
     ``run_m``, ``run_e``: shape (n_kappa, n_runs), each run's mu^I and batch-means
-    error; ``final_offsets``: the offset of the liquid in each run's final
-    snapshot; ``branches`` maps an offset to (kappas, mu_I) of its noiseless pinned
+    error; ``run_offsets``: the offset of the liquid that labels each run (the one
+    it ends at, or the one it occupies longest; ``what`` says which, for the
+    legend); ``branches`` maps an offset to (kappas, mu_I) of its noiseless pinned
     branch. Runs are spread sideways around their kappa for legibility; mu^I in
     units of 10^-3.
     """
-    fig, ax = figure(1, width=6.4, height=4.0)
-    offs = sorted({o for row in final_offsets for o in row} | set(branches))
+    fig, ax = figure(1, width=6.4, height=4.2)
+    offs = sorted({int(o) for row in run_offsets for o in row} | set(branches))
     color = {o: COLORS[n % len(COLORS)] for n, o in enumerate(offs)}
     dk = 0.6 * (np.min(np.diff(kappas)) if len(kappas) > 1 else 0.1)
     for n, k in enumerate(kappas):
         xs = k + dk * (np.arange(run_m.shape[1]) / max(run_m.shape[1] - 1, 1) - 0.5) * 0.5
-        for x, m, e, o in zip(xs, run_m[n], run_e[n], final_offsets[n]):
-            ax.errorbar(x, 1e3 * m, yerr=1e3 * e, fmt="o", color=color[o], ms=4, capsize=2)
+        for x, m, e, o in zip(xs, run_m[n], run_e[n], run_offsets[n]):
+            ax.errorbar(x, 1e3 * m, yerr=1e3 * e, fmt="o", color=color[int(o)], ms=3, capsize=1.5, lw=0.8)
     for o, (ks, m) in branches.items():
         sel = (ks >= kappas[0] - dk) & (ks <= kappas[-1] + dk)
         ax.plot(ks[sel], 1e3 * m[sel], "-", color=color[o], lw=1.2, label=f"noiseless, offset {o}")
     for o in offs:
-        ax.plot([], [], "o", color=color[o], ms=4, label=f"noisy run ending at offset {o}")
+        ax.plot([], [], "o", color=color[o], ms=4, label=f"noisy run {what} offset {o}")
     ax.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$10^3\,\mu^I$")
     fig.legend(loc="outside lower center", ncol=2)
+    return fig
+
+
+def hop_figure(kappas, shares, rate, rate_err, window):
+    """Where the noisy liquid domain sits and how often it hops, against kappa_Lambda.
+
+    Left: the fraction of time spent at each offset of ``shares`` (offset ->
+    array over ``kappas``) and at any other offset; right: hops between pinned
+    states per 10^4 time units (``rate``, ``rate_err`` per time unit, offsets
+    read in windows of ``window`` time units).
+    """
+    fig, (a, b) = figure(2, width=7.0, height=3.4)
+    rest = 1.0 - np.sum([np.asarray(v) for v in shares.values()], axis=0)
+    for n, (o, v) in enumerate(shares.items()):
+        a.plot(kappas, v, "o-", color=COLORS[n % len(COLORS)], ms=3, label=f"offset {o}")
+    a.plot(kappas, rest, "s--", color="0.45", ms=3, label="other offsets")
+    a.set(xlabel=r"$\kappa_\Lambda$", ylabel="fraction of time", ylim=(-0.03, 1.03))
+    a.legend(loc="center right")
+    b.errorbar(kappas, 1e4 * np.asarray(rate), yerr=1e4 * np.asarray(rate_err), fmt="o", color=COLORS[3], ms=3,
+               capsize=2)
+    b.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"hops per $10^4$ time units",
+          title=f"offsets read every {window:g} time units")
     return fig

@@ -1,0 +1,46 @@
+"""The phase-coexistence figures as sweeps: grids, and one task against the package's own run."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import noneq.phase_coexistence as pc
+from noneq.sweep import figure_sweep
+from noneq.sweep.core import figure_names
+from noneq.sweep.families import phase_coexistence as fam
+
+
+def test_grids_follow_the_settings():
+    assert {"fig7", "fig8"} <= set(figure_names("phase_coexistence"))
+    s8 = figure_sweep("phase_coexistence", "fig8", "paper")
+    assert list(s8.grid["kappa"]) == list(pc.FIG8.paper.noisy_kappas) and len(s8.grid["kappa"]) == 20
+    assert list(s8.grid["run"]) == list(range(pc.FIG8.paper.n_runs)) and pc.FIG8.paper.n_runs >= 8
+    s7 = figure_sweep("phase_coexistence", "fig7", "book")
+    assert list(s7.grid["kappa"]) == [0.5, 1.5] and len(s7.grid["run"]) == pc.FIG7.book.n_runs
+
+
+@pytest.fixture(scope="module")
+def short():
+    return dataclasses.replace(pc.FIG8.ci, t_max=600.0, hop_window=50.0)
+
+
+def test_fig8_task_is_one_simulate_run_with_its_offsets(short):
+    out = fam.fig8_task({"kappa": 0.5, "run": 0}, 123, short)
+    again = fam.fig8_task({"kappa": 0.5, "run": 3}, 123, short)  # the seed, not the run label, fixes the run
+    assert out["mu_I"] == again["mu_I"] and np.array_equal(out["offset"][1], again["offset"][1])
+    r = pc.simulate(64, 0.5, short.phi, short.T_eff, short.rho_bar, t_max=short.t_max, seed=123, progress=False)
+    assert out["mu_I"] == r.mu_I_of_mean and np.array_equal(out["rho_mean"][1], r.rho_mean)
+    # 600 time units after a burn-in of 60, in windows of 50: 12 windows, all at the
+    # liquid-first pinned state at kappa = 0.5 (no hops there, see chapter 03)
+    dims, offsets = out["offset"]
+    assert dims == ("window",) and offsets.shape == (12,) and out["window"] == 50.0
+    assert np.all(offsets == 0) and out["hops"] == 0
+    other = fam.fig8_task({"kappa": 0.5, "run": 0}, 124, short)
+    assert other["mu_I"] != out["mu_I"]
+
+
+def test_fig8_task_counts_the_hops_it_stores(short):
+    out = fam.fig8_task({"kappa": 1.5, "run": 0}, 7, dataclasses.replace(short, t_max=4000.0))
+    offsets = out["offset"][1]
+    assert out["hops"] == np.count_nonzero(np.diff(offsets))
