@@ -20,7 +20,9 @@ branch on the other side:
 * :func:`continuation_fold` -- the first fold of that branch, refined to where
   ``d kappa / ds = 0``;
 * :func:`stable_state_count` -- the number of linearly stable states on a set of
-  branches at each kappa.
+  branches at each kappa;
+* :func:`run_bifurcation` -- the chapter's bifurcation diagram from its settings
+  (:data:`~noneq.phase_coexistence.BIFURCATION`).
 
 The right-hand side and its Jacobian with respect to rho are those of
 :mod:`.model` (written once there, checked against a plain implementation and
@@ -31,6 +33,7 @@ norm ``ds^2 = |d rho|^2 / N + d kappa^2``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +44,8 @@ from .model import _check_rho_bar, _drho_dt_raw, _jacobian, mu_tilde
 from .steady import _growth_rate
 from .variational import _n_liquid_default, pinned_state
 
-__all__ = ["Branch", "Fold", "continue_branch", "continuation_fold", "stable_state_count"]
+__all__ = ["Branch", "Fold", "BifurcationResult", "continue_branch", "continuation_fold", "stable_state_count",
+           "run_bifurcation"]
 
 
 @dataclass(frozen=True)
@@ -414,6 +418,18 @@ def continue_branch(N, kappa_start, phi, rho_bar=1.5, n_liquid=None, offset=0, *
                 break
             continue
         if not kappa_min <= x_new[N] <= kappa_max:
+            # end exactly on the boundary: the same corrector with kappa fixed there
+            edge = kappa_max if x_new[N] > kappa_max else kappa_min
+            e = np.zeros(N + 1)
+            e[N] = 1.0
+            x_end, ok, _ = _correct(x, e, edge - x[N], phi, target, w, tol, max_iter)
+            if ok and abs(x_end[N] - edge) <= 1e-12 and (t[N] > 0) == (edge > x[N]):
+                _, a = _system(x_end[:N], x_end[N], phi, target)
+                t_end = _tangent(a, t, w)
+                if (t_end[N] > 0) == (t[N] > 0):  # no fold on the way to the boundary
+                    d = x_end - x
+                    s_total += float(np.sqrt(np.sum(w * d * d)))
+                    record(x_end, t_end, s_total)
             stop = "kappa range"
             break
         passed = (t_new[N] > 0) != (t[N] > 0)
@@ -526,3 +542,87 @@ def stable_state_count(branches, kappas):
             for a, c in seg:
                 count += (kappas >= a) & (kappas < c)
     return count
+
+
+@dataclass(frozen=True)
+class BifurcationResult:
+    """The bifurcation diagram of the pinned states (:func:`run_bifurcation`).
+
+    Attributes
+    ----------
+    settings : BifurcationSettings
+        What was run.
+    branches : dict
+        offset -> :class:`Branch` for the offsets of ``settings.branch_offsets``,
+        followed through their first fold and back down to ``kappa_start``.
+    first_fold : ndarray, shape (N,)
+        kappa_Lambda of the first fold of the branch through every rotation
+        (offset 0 .. N - 1); NaN where the branch reaches ``kappa_max`` without one.
+    first_fold_mu_I : ndarray, shape (N,)
+        mu^I there (NaN without a fold).
+    kappas, count : ndarray, shape (n_count,)
+        The number of linearly stable states on the branches of all N rotations
+        (:func:`stable_state_count`) on ``n_count`` evenly spaced kappa_Lambda in
+        ``[kappa_start, kappa_max)``.
+    seconds : float
+        Wall time.
+    """
+
+    settings: object
+    branches: dict
+    first_fold: np.ndarray
+    first_fold_mu_I: np.ndarray
+    kappas: np.ndarray
+    count: np.ndarray
+    seconds: float
+
+
+def run_bifurcation(scale=None, *, settings=None):
+    """The bifurcation diagram of the noiseless pinned states (eqs. 2.8-2.12 at the parameters of eq. 6.2).
+
+    Every rotation of the two-phase profile at ``kappa_start`` (``N`` offsets) is
+    followed by :func:`continue_branch` to its first fold (or ``kappa_max``); the
+    offsets of ``branch_offsets`` are followed through the fold and along the
+    unstable branch back to ``kappa_start``. The stable states are counted on all
+    these branches.
+
+    Parameters
+    ----------
+    scale : str, optional
+        ``"ci"``, ``"book"`` or ``"paper"`` (default: ``NONEQ_SCALE``).
+    settings : BifurcationSettings, optional
+        Used instead of ``BIFURCATION.at(scale)``.
+
+    Returns
+    -------
+    BifurcationResult
+
+    Raises
+    ------
+    ValueError
+        For an unknown scale or settings of another type.
+    """
+    from .figures import BIFURCATION, BifurcationSettings
+
+    s = BIFURCATION.at(scale) if settings is None else settings
+    if not isinstance(s, BifurcationSettings):
+        raise ValueError(f"settings must be a BifurcationSettings, got {type(s).__name__}")
+    t0 = time.perf_counter()
+    common = {"kappa_max": s.kappa_max, "ds": s.ds, "ds_max": s.ds_max, "tol": s.tol}
+    branches = {int(o): continue_branch(s.N, s.kappa_start, s.phi, s.rho_bar, offset=int(o),
+                                        kappa_min=s.kappa_start, **common)
+                for o in s.branch_offsets}
+    every = []
+    fold_k = np.full(s.N, np.nan)
+    fold_m = np.full(s.N, np.nan)
+    for o in range(s.N):
+        b = branches.get(o)
+        if b is None:
+            b = continue_branch(s.N, s.kappa_start, s.phi, s.rho_bar, offset=o, stop_at_fold=True, **common)
+        every.append(b)
+        if b.folds:
+            fold_k[o], fold_m[o] = b.folds[0].kappa, b.folds[0].mu_I
+    kappas = np.linspace(s.kappa_start, s.kappa_max, s.n_count, endpoint=False)
+    return BifurcationResult(settings=s, branches=branches, first_fold=fold_k, first_fold_mu_I=fold_m,
+                             kappas=kappas, count=stable_state_count(every, kappas),
+                             seconds=time.perf_counter() - t0)
