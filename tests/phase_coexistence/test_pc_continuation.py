@@ -242,3 +242,20 @@ def test_result_classes_and_examples():
     for test in doctest.DocTestFinder(exclude_empty=True).find(cont, cont.__name__):
         runner.run(test)
     assert runner.failures == 0 and runner.tries >= 1
+
+
+def test_command_line_bifurcation(capsys, monkeypatch, tmp_path):
+    from noneq.phase_coexistence import cli, figures
+
+    small = dataclasses.replace(pc.BIFURCATION, ci=dataclasses.replace(pc.BIFURCATION.ci, branch_offsets=(0,),
+                                                                       kappa_max=1.0, n_count=11))
+    monkeypatch.setitem(figures.FIGURES, "bifurcation", small)
+    out = tmp_path / "bif.npz"
+    assert cli.main(["bifurcation", "--scale", "ci", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("bifurcation (ci scale)") and "branch_offsets = (0,)" in text
+    assert "     0     0.90223" in text and "stable states: 64 ->" in text
+    data = np.load(out)
+    assert data["count"][0] == 64 and data["first_fold"][0] == pytest.approx(0.902235, abs=1e-6)
+    with pytest.raises(SystemExit):
+        cli.main(["bifurcation", "--scale", "ci", "--seed", "3"])
