@@ -70,8 +70,16 @@ def test_toc_covers_every_notebook():
     toc = (ROOT / "_toc.yml").read_text()
     for path in NOTEBOOKS:
         chapter = path.parent.name
-        assert f"glob: book/{chapter}/[0-9]*" in toc, f"{path} is not reached by the table of contents"
+        listed = re.search(rf"^\s*- file: book/{chapter}/{re.escape(path.stem)}\s*$", toc, re.M)
+        assert f"glob: book/{chapter}/[0-9]*" in toc or listed, f"{path} is not reached by the table of contents"
         assert re.match(r"\d\d_", path.name), f"{path.name} does not start with its two-digit position"
+    # a chapter listed page by page lists each of its notebooks once and nothing that does not exist
+    for chapter in {p.parent.name for p in NOTEBOOKS}:
+        files = re.findall(rf"^\s*- file: book/{chapter}/(\d\d_\S+)\s*$", toc, re.M)
+        if files:
+            assert f"glob: book/{chapter}/" not in toc, f"{chapter}: both a glob and single pages"
+            stems = sorted(p.stem for p in NOTEBOOKS if p.parent.name == chapter)
+            assert sorted(files) == stems, (chapter, files, stems)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -92,7 +92,7 @@ def test_command_line_rejects_unknown(capsys):
 
 
 def test_every_figure_has_three_validated_scales():
-    assert set(pc.FIGURES) == {"fig6", "fig7", "fig8", "rho-bar"}
+    assert set(pc.FIGURES) == {"fig6", "fig7", "fig8", "rho-bar", "bifurcation"}
     for name, fig in pc.FIGURES.items():
         assert fig.name == name
         for scale in ("ci", "book", "paper"):

@@ -42,6 +42,9 @@ results
 variational
     eq. 3.39 / 4.9 on the lattice, the selected pinned state, the family of
     pinned states and their saddle-node in kappa;
+continuation
+    pseudo-arclength continuation of the stationary states in kappa, through the
+    saddle-node onto the unstable branch, with mu^I and the leading eigenvalue;
 figures
     one settings object per figure, frozen, with ci/book/paper variants (``FIG7.at("paper")``);
 runs
@@ -54,7 +57,16 @@ cli
 """
 
 from .cli import main
-from .figures import FIG6, FIG7, FIG8, FIGURES, RHO_BAR, FigureSettings
+from .continuation import (
+    BifurcationResult,
+    Branch,
+    Fold,
+    continuation_fold,
+    continue_branch,
+    run_bifurcation,
+    stable_state_count,
+)
+from .figures import BIFURCATION, FIG6, FIG7, FIG8, FIGURES, RHO_BAR, FigureSettings
 from .interface import HopStatistics, domain_offsets, hop_statistics, interface_chemical_potential
 from .model import (
     INITS,
@@ -136,6 +148,7 @@ __all__ = [
     "FIG7",
     "FIG8",
     "RHO_BAR",
+    "BIFURCATION",
     "FIGURES",
     "run_fig6",
     "run_fig7",
@@ -148,4 +161,11 @@ __all__ = [
     "fold_point",
     "phase_averages",
     "selected_phase_averages",
+    "Branch",
+    "Fold",
+    "continue_branch",
+    "continuation_fold",
+    "stable_state_count",
+    "BifurcationResult",
+    "run_bifurcation",
 ]

@@ -1,4 +1,6 @@
-"""Command line: ``python -m noneq.phase_coexistence fig6|fig7|fig8|rho-bar [--scale ci|book|paper] [--seed N]``.
+"""Command line: ``python -m noneq.phase_coexistence FIGURE [--scale ci|book|paper] [--seed N]``.
+
+``FIGURE`` is ``fig6``, ``fig7``, ``fig8``, ``rho-bar`` or ``bifurcation`` (noiseless, no seed).
 
 The runs are those of :mod:`~noneq.phase_coexistence.figures`; the settings are
 printed before the numbers. The scale defaults to ``NONEQ_SCALE`` (``book`` when
@@ -19,7 +21,7 @@ import numpy as np
 
 from .. import validate
 from ..scale import SCALES
-from .figures import FIG6, FIG7, FIG8, FIGURES, PAPER_MU_I, RHO_BAR
+from .figures import BIFURCATION, FIG6, FIG7, FIG8, FIGURES, PAPER_MU_I, RHO_BAR
 from .model import INITS
 from .runs import run_fig6, run_fig7, run_fig8, run_rho_bar
 from .theory import interface_chemical_potential_theory
@@ -32,7 +34,7 @@ def _parser():
         prog="python -m noneq.phase_coexistence",
         description="Sasa & Nakagawa, non-equilibrium phase coexistence, figure by figure: the noisy snapshot "
         "(Fig. 6), steady profiles (Fig. 7), the interface chemical potential against kappa_Lambda (Fig. 8) "
-        "and against the mean density.",
+        "and against the mean density, and the bifurcation diagram of the pinned states.",
     )
     sub = ap.add_subparsers(dest="figure", required=True)
     for name, fig in FIGURES.items():
@@ -160,10 +162,27 @@ def _main_rho_bar(a, s):
     _save(a.out, save)
 
 
+def _main_bifurcation(a, s):
+    from .continuation import run_bifurcation
+
+    r = run_bifurcation(settings=s)
+    print(f"{'offset':>6} {'fold kappa':>11} {'mu^I there':>11} {'points':>7} {'max residual':>13}")
+    for o, b in r.branches.items():
+        f = b.folds[0] if b.folds else None
+        print(f"{o:6d} {f.kappa if f else float('nan'):11.5f} {f.mu_I if f else float('nan'):11.3e} {len(b):7d} "
+              f"{b.residual.max():13.1e}")
+    steps = np.flatnonzero(np.diff(r.count))
+    print("stable states: " + ", ".join(f"{r.count[i]} -> {r.count[i + 1]} at kappa ~ {r.kappas[i + 1]:.3f}"
+                                        for i in steps[:12]) + (" ..." if steps.size > 12 else ""))
+    print(f"{r.seconds:.1f} s")
+    _save(a.out, {"offsets": np.arange(s.N), "first_fold": r.first_fold, "first_fold_mu_I": r.first_fold_mu_I,
+                  "kappas": r.kappas, "count": r.count})
+
+
 def main(argv=None):
     """Run one figure of the chapter from the command line; print its settings, then the numbers.
 
-    ``python -m noneq.phase_coexistence {fig6,fig7,fig8,rho-bar} [--scale ci|book|paper] [--seed N]
+    ``python -m noneq.phase_coexistence {fig6,fig7,fig8,rho-bar,bifurcation} [--scale ci|book|paper] [--seed N]
     [--out file.npz]``, and for ``fig8`` the overrides ``--N 64 128 --kappa-min --kappa-max --n-kappa
     --phi --T-eff --rho-bar --t-max --t-burn --runs --init --noiseless-only``. Without a figure
     name the arguments are those of the former command line (Fig. 8 at the book scale).
@@ -194,9 +213,12 @@ def main(argv=None):
     try:
         s = _fig8_settings(a) if fig is FIG8 else fig.at(a.scale)
         if a.seed is not None:
+            if not hasattr(s, "seed"):
+                raise ValueError(f"--seed: {fig.name} is noiseless and takes no seed")
             s = dataclasses.replace(s, seed=a.seed)
     except ValueError as exc:
         ap.error(str(exc))
     print(_describe(fig, s), flush=True)
-    {FIG6.name: _main_fig6, FIG7.name: _main_fig7, FIG8.name: _main_fig8, RHO_BAR.name: _main_rho_bar}[fig.name](a, s)
+    {FIG6.name: _main_fig6, FIG7.name: _main_fig7, FIG8.name: _main_fig8, RHO_BAR.name: _main_rho_bar,
+     BIFURCATION.name: _main_bifurcation}[fig.name](a, s)
     return 0

@@ -290,3 +290,71 @@ RHO_BAR = FigureSettings(
 
 #: Every figure by its command-line name.
 FIGURES = {f.name: f for f in (FIG6, FIG7, FIG8, RHO_BAR)}
+
+
+@dataclass(frozen=True)
+class BifurcationSettings:
+    """The bifurcation diagram of the noiseless pinned states in kappa_Lambda (eqs. 2.8-2.12, 6.2).
+
+    The pinned states of :class:`Fig8Settings` (every rotation of the two-phase
+    profile, ``N X_eq`` liquid boxes) are followed by pseudo-arclength continuation
+    (:func:`~noneq.phase_coexistence.continue_branch`) from ``kappa_start`` through
+    their saddle-nodes.
+
+    Attributes
+    ----------
+    scale : str
+        The scale these values belong to.
+    ds_max : float
+        Largest arclength step, in (0, 1].
+    N, phi, rho_bar : int, float, float
+        As in eq. 6.2 (N = 64, phi = 0.05, rho_bar = 1.5).
+    kappa_start : float
+        kappa_Lambda where every branch starts (the pinned family of Fig. 8, where
+        every rotation is linearly stable).
+    kappa_max : float
+        Largest kappa_Lambda followed, > kappa_start.
+    branch_offsets : tuple of int
+        Offsets (first liquid box after the battery) whose branches are drawn, stable
+        and unstable, back down to ``kappa_start`` (those of Fig. 8).
+    n_count : int
+        Number of kappa_Lambda values in [kappa_start, kappa_max] at which the stable
+        states of all N rotations are counted, >= 2.
+    ds : float
+        First arclength step, in (0, ds_max].
+    tol : float
+        Residual max_i |d rho_i/dt| of every point (that of the steady solver).
+    """
+
+    scale: str
+    ds_max: float
+    N: int = 64
+    phi: float = 0.05
+    rho_bar: float = 1.5
+    kappa_start: float = Fig8Settings.family_kappa
+    kappa_max: float = 2.0
+    branch_offsets: tuple = Fig8Settings.branch_offsets
+    n_count: int = 301
+    ds: float = 0.01
+    tol: float = 1e-10
+
+    def __post_init__(self):
+        check_fields(self, ints=("N", "n_count"), positive=("ds_max", "ds", "tol", "kappa_max"),
+                     nonneg=("kappa_start",), tuples=("branch_offsets",), minimum={"N": 3, "n_count": 2})
+        if not self.kappa_max > self.kappa_start:
+            raise ValueError(f"kappa_max must be > kappa_start = {self.kappa_start:g}, got {self.kappa_max:g}")
+        if not self.ds <= self.ds_max <= 1.0:
+            raise ValueError(f"ds_max must be in [ds = {self.ds:g}, 1], got {self.ds_max:g}")
+        if any(int(o) != o or not 0 <= o < self.N for o in self.branch_offsets):
+            raise ValueError(f"branch_offsets must be integers in [0, {self.N - 1}], got {self.branch_offsets}")
+
+
+BIFURCATION = FigureSettings(
+    "bifurcation", "stable and unstable pinned states against kappa_Lambda by arclength continuation "
+    "(eqs. 2.8-2.12, 6.2-6.4)",
+    ci=BifurcationSettings("ci", ds_max=0.05), book=BifurcationSettings("book", ds_max=0.02),
+    paper=BifurcationSettings("paper", ds_max=0.01, n_count=1501),
+)
+
+__all__ += ["BifurcationSettings", "BIFURCATION"]
+FIGURES[BIFURCATION.name] = BIFURCATION

@@ -35,6 +35,8 @@ __all__ = [
     "pinned_family_figure",
     "run_spread_figure",
     "hop_figure",
+    "bifurcation_figure",
+    "stable_count_figure",
 ]
 
 LIQUID, GAS, BATTERY = COLORS[0], COLORS[5], COLORS[1]
@@ -465,4 +467,81 @@ def hop_figure(kappas, shares, rate, rate_err, window):
                capsize=2)
     b.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"hops per $10^4$ time units",
           title=f"offsets read every {window:g} time units")
+    return fig
+
+
+def bifurcation_figure(branches, phi, kappa_range=None):
+    """The bifurcation diagram of pinned states: mu^I / phi (top) and the leading eigenvalue (bottom) against kappa.
+
+    ``branches`` maps an offset of the liquid (first liquid box after the battery)
+    to a :class:`~noneq.phase_coexistence.Branch`; stable points are drawn solid,
+    unstable ones dashed, each fold (saddle-node) with a circle. The eigenvalue
+    axis is linear within +-10^-3 and logarithmic beyond.
+    """
+    fig, (a, b) = figure(1, 2, width=6.4, height=6.0, sharex=True)
+    for n, (o, br) in enumerate(branches.items()):
+        c = COLORS[n % len(COLORS)]
+        for st, ls in ((True, "-"), (False, "--")):
+            # split at the stability changes; the fold is shared by both pieces
+            seg = _stability_pieces(br, st)
+            for ks, ms, ls_ in seg:
+                a.plot(ks, ms / phi, ls, color=c, lw=1.4)
+                b.plot(ks, ls_, ls, color=c, lw=1.4)
+        for f in br.folds:
+            a.plot(f.kappa, f.mu_I / phi, "o", color=c, ms=5, mfc="white", zorder=3)
+            b.plot(f.kappa, 0.0, "o", color=c, ms=5, mfc="white", zorder=3)
+        a.plot([], [], "-", color=c, lw=1.4, label=f"{o}")
+    a.axhline(1 / 6, color="k", lw=0.8, ls=":")
+    a.set(ylabel=r"$\mu^I/\phi$")
+    b.axhline(0, color="0.5", lw=0.8)
+    b.set_yscale("symlog", linthresh=1e-3)
+    b.set(xlabel=r"$\kappa_\Lambda$", ylabel="leading eigenvalue")
+    if kappa_range is not None:
+        b.set_xlim(*kappa_range)
+    handles, labels = a.get_legend_handles_labels()
+    handles += [Line2D([], [], color="k", ls="-"), Line2D([], [], color="k", ls="--"),
+                Line2D([], [], color="k", marker="o", mfc="white", ls="none")]
+    labels += ["stable", "unstable", "fold"]
+    fig.legend(handles, labels, title="offset of the liquid", loc="outside lower center", ncol=5)
+    return fig
+
+
+def _stability_pieces(br, stable):
+    """Runs of consecutive points of ``br`` with ``br.stable == stable``, each extended to an adjacent fold."""
+    folds = {f.index: f for f in br.folds}
+    out = []
+    idx = np.flatnonzero(br.stable == stable)
+    if idx.size == 0:
+        return out
+    for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
+        ks, ms, ls = list(br.kappa[run]), list(br.mu_I[run]), list(br.eigenvalue[run])
+        if run[-1] in folds:  # the fold follows this run
+            f = folds[run[-1]]
+            ks, ms, ls = ks + [f.kappa], ms + [f.mu_I], ls + [0.0]
+        if run[0] - 1 in folds:  # the fold precedes it
+            f = folds[run[0] - 1]
+            ks, ms, ls = [f.kappa] + ks, [f.mu_I] + ms, [0.0] + ls
+        out.append((np.array(ks), np.array(ms), np.array(ls)))
+    return out
+
+
+def stable_count_figure(kappas, count, first_fold, n_rotations):
+    """The number of linearly stable pinned states against kappa_Lambda, with the folds of every rotation.
+
+    ``count`` (on the grid ``kappas``) is drawn as a staircase; ``first_fold``
+    holds the kappa of the first fold of the branch through each of the
+    ``n_rotations`` rotations (NaN for none), marked as ticks along the top.
+    """
+    fig, ax = figure(1, width=6.4, height=3.6)
+    ax.step(kappas, np.maximum(count, 0.5), where="post", color=COLORS[0], lw=1.6, label="stable states")
+    ks = first_fold[np.isfinite(first_fold)]
+    ax.plot(ks, np.full(ks.size, 1.5 * n_rotations), "|", color=COLORS[3], ms=10, mew=1.0,
+            label="first fold of a rotation")
+    ax.axhline(n_rotations, color="0.6", lw=0.8, ls=":")
+    ax.set_yscale("log", base=2)
+    ticks = [2**k for k in range(int(np.log2(n_rotations)) + 1)]
+    ax.set_yticks(ticks, [str(t) for t in ticks])
+    ax.set(xlabel=r"$\kappa_\Lambda$", ylabel="stable pinned states", xlim=(kappas[0], kappas[-1]),
+           ylim=(0.7, 2.2 * n_rotations))
+    ax.legend(loc="center right")
     return fig
