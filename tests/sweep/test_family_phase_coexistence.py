@@ -44,3 +44,24 @@ def test_fig8_task_counts_the_hops_it_stores(short):
     out = fam.fig8_task({"kappa": 1.5, "run": 0}, 7, dataclasses.replace(short, t_max=4000.0))
     offsets = out["offset"][1]
     assert out["hops"] == np.count_nonzero(np.diff(offsets))
+
+
+def test_large_n_tasks():
+    s = pc.LARGE_N.at("ci")
+    assert [len(figure_sweep("phase_coexistence", f, "paper").points()) for f in ("large_n_selected", "large_n_noisy")
+            ] == [45, 60]
+    assert max(pc.LARGE_N.paper.sizes) >= 1024 and max(pc.LARGE_N.paper.noisy_sizes) >= 256
+    # the selected state at N = 64, kappa = 0.1: the fixed-X member (m = 0), as chapter 04 finds
+    got = fam.large_n_selected_task({"N": 64, "kappa": 0.1}, 0, s)
+    ref = pc.selected_steady_state(64, 0.1, s.phi, s.rho_bar)
+    assert got["found"] == 1 and got["m"] == 0 and got["mu_I"] == ref["mu_I"] and got["residual"] <= 1e-10
+    # past the saddle-node of the family there is nothing to select
+    past = fam.large_n_selected_task({"N": 64, "kappa": 0.9}, 0, s)
+    assert past["found"] == 0 and np.isnan(past["mu_I"])
+    with pytest.raises(ValueError, match="kappa"):
+        fam.large_n_selected_task({"N": 64, "kappa": -1.0}, 0, s)
+    # one noisy run: its burn-in is burn_n2 N^2 capped at t_max (here 512 -> 500), same seed same run
+    a = fam.large_n_noisy_task({"N": 32, "kappa": 0.5, "run": 0}, 9, s)
+    r = pc.simulate(32, 0.5, s.phi, s.T_eff, s.rho_bar, t_max=s.t_max, seed=9, t_burn=min(0.5 * 32**2, s.t_max),
+                    progress=False)
+    assert a["mu_I"] == r.mu_I_of_mean and a["mass_drift"] < 1e-9

@@ -66,7 +66,7 @@ from .continuation import (
     run_bifurcation,
     stable_state_count,
 )
-from .figures import BIFURCATION, FIG6, FIG7, FIG8, FIGURES, RHO_BAR, FigureSettings
+from .figures import BIFURCATION, FIG6, FIG7, FIG8, FIGURES, LARGE_N, RHO_BAR, FigureSettings
 from .interface import HopStatistics, domain_offsets, hop_statistics, interface_chemical_potential
 from .model import (
     INITS,
@@ -149,6 +149,7 @@ __all__ = [
     "FIG8",
     "RHO_BAR",
     "BIFURCATION",
+    "LARGE_N",
     "FIGURES",
     "run_fig6",
     "run_fig7",

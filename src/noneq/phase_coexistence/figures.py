@@ -358,3 +358,71 @@ BIFURCATION = FigureSettings(
 
 __all__ += ["BifurcationSettings", "BIFURCATION"]
 FIGURES[BIFURCATION.name] = BIFURCATION
+
+
+@dataclass(frozen=True)
+class LargeNSettings:
+    """Fig. 8 towards N -> infinity: the selected state for N up to 1024 and noisy runs for N up to 256.
+
+    Computed as sweeps (``python -m noneq.sweep phase_coexistence large_n_selected``
+    and ``large_n_noisy``); chapter page 04 shows the stored results.
+
+    Attributes
+    ----------
+    scale : str
+        The scale these values belong to.
+    sizes : tuple of int
+        Ring sizes of the noiseless selected state (eqs. 3.39, 4.9).
+    kappas : tuple of float
+        kappa_Lambda of the selected state.
+    noisy_sizes : tuple of int
+        Ring sizes of the noisy runs.
+    noisy_kappas : tuple of float
+        kappa_Lambda of the noisy runs.
+    n_runs : int
+        Independent noisy runs per (N, kappa), >= 2.
+    t_max : float
+        Measured time per noisy run, > 0.
+    burn_n2 : float
+        Burn-in of a noisy run in units of N^2 time units (capped at ``t_max``), >= 0.
+    phi, T_eff, rho_bar, dt : float
+        As in eq. 6.2 (phi = 0.05, T_eff = 0.002, rho_bar = 1.5, dt = 0.01).
+    seed : int
+        Seed of the noisy sweep, >= 0.
+    init : str
+        Initial profile of the noisy runs.
+    """
+
+    scale: str
+    sizes: tuple
+    kappas: tuple
+    noisy_sizes: tuple
+    noisy_kappas: tuple
+    n_runs: int
+    t_max: float
+    burn_n2: float = 2.0
+    phi: float = 0.05
+    T_eff: float = 0.002
+    rho_bar: float = 1.5
+    dt: float = 0.01
+    seed: int = 1024
+    init: str = "liquid-first"
+
+    def __post_init__(self):
+        check_fields(self, ints=("n_runs",), positive=("t_max", "dt"), nonneg=("T_eff", "seed", "burn_n2"),
+                     tuples=("sizes", "kappas", "noisy_sizes", "noisy_kappas"), minimum={"n_runs": 2})
+
+
+_K9 = tuple(np.round(np.arange(1, 10) / 10, 10).tolist())
+
+LARGE_N = FigureSettings(
+    "large-n", "selected-state and noisy mu^I against kappa_Lambda for larger N (Fig. 8 towards N -> infinity)",
+    ci=LargeNSettings("ci", sizes=(32, 64), kappas=(0.1, 0.5), noisy_sizes=(32, 64), noisy_kappas=(0.1, 0.5),
+                      n_runs=2, t_max=500.0, burn_n2=0.5),
+    book=LargeNSettings("book", sizes=(64, 128, 256), kappas=_K9, noisy_sizes=(64, 128),
+                        noisy_kappas=(0.1, 0.3, 0.5, 0.7, 0.9), n_runs=4, t_max=20_000.0),
+    paper=LargeNSettings("paper", sizes=(64, 128, 256, 512, 1024), kappas=_K9, noisy_sizes=(64, 128, 256),
+                         noisy_kappas=(0.1, 0.3, 0.5, 0.7, 0.9), n_runs=4, t_max=100_000.0),
+)
+
+__all__ += ["LargeNSettings", "LARGE_N"]

@@ -8,12 +8,10 @@ the task's parameters (:func:`noneq.sweep.task_seed`): these are not the
 notebook's runs (which use :func:`~noneq.phase_coexistence.interface_scan` with
 child seeds), but statistically equivalent and reproducible on their own.
 
-========  ===========================================  ================================
-figure    grid                                         one task
-========  ===========================================  ================================
-``fig7``  ``kappa`` (0.5, 1.5) x ``run``               time-averaged profiles, mu^I
-``fig8``  ``kappa`` (20 values) x ``run``              mu^I (eq. 6.4), offsets and hops
-========  ===========================================  ================================
+* ``fig7``: ``kappa`` (0.5, 1.5) x ``run``; one task: the time-averaged profiles and mu^I;
+* ``fig8``: ``kappa`` (20 values) x ``run``; one task: mu^I (eq. 6.4), offsets and hops;
+* ``large_n_selected``: ``N`` x ``kappa``; one task: the selected state (eqs. 3.39, 4.9);
+* ``large_n_noisy``: ``N`` x ``kappa`` x ``run``; one task: mu^I of one noisy run at ring size N.
 
 A ``fig8`` task also records the offset of the liquid domain from the battery
 in windows of ``hop_window`` time units (:func:`~noneq.phase_coexistence.domain_offsets`),
@@ -28,9 +26,10 @@ from ...phase_coexistence import figures as pcf
 from ...phase_coexistence.interface import domain_offsets
 from ...phase_coexistence.noisy import simulate
 from ...phase_coexistence.theory import x_eq
+from ...phase_coexistence.variational import selected_steady_state
 from ..core import Sweep, register_figure, sweep_name
 
-__all__ = ["fig7_task", "fig8_task"]
+__all__ = ["fig7_task", "fig8_task", "large_n_selected_task", "large_n_noisy_task"]
 
 FAMILY = "phase_coexistence"
 _SITE = ("site",)
@@ -69,6 +68,35 @@ def fig8_task(params, seed, settings):
     return out
 
 
+def large_n_selected_task(params, seed, settings):
+    """The state selected by eqs. 3.39 / 4.9 at one (N, kappa): mu^I, m = n_L - N X_eq, the continuum estimate.
+
+    Where fewer than three pinned members exist (past the saddle-node of the
+    family) ``found`` is 0 and the values are NaN. The seed is not used.
+    """
+    s = settings
+    N, kappa = int(params["N"]), float(params["kappa"])
+    try:
+        r = selected_steady_state(N, kappa, s.phi, s.rho_bar)
+    except ValueError as exc:
+        if "fewer than three pinned states" not in str(exc):
+            raise
+        nan = float("nan")
+        return {"found": 0, "mu_I": nan, "m": 0, "m_star": nan, "mu_I_star": nan, "residual": nan}
+    return {"found": 1, "mu_I": float(r["mu_I"]), "m": int(r["m"]), "m_star": float(r["m_star"]),
+            "mu_I_star": float(r["mu_I_star"]), "residual": float(r["residual"])}
+
+
+def large_n_noisy_task(params, seed, settings):
+    """One noisy run at ring size N: mu^I of its mean profile (eq. 6.4), after a burn-in of ``burn_n2`` N^2."""
+    s = settings
+    N = int(params["N"])
+    r = simulate(N, float(params["kappa"]), s.phi, s.T_eff, s.rho_bar, t_max=s.t_max, dt=s.dt, init=s.init,
+                 seed=seed, t_burn=min(s.burn_n2 * N**2, s.t_max), progress=False)
+    return {"mu_I": float(r.mu_I_of_mean), "mu_I_err": float(r.mu_I_of_mean_err), "mass_drift": float(r.mass_drift),
+            "x_I_final": float(r.x_I[np.isfinite(r.x_I)][-1]) if np.isfinite(r.x_I).any() else float("nan")}
+
+
 def _grid(kappas, n_runs) -> dict:
     return {"kappa": [float(k) for k in kappas], "run": list(range(n_runs))}
 
@@ -83,5 +111,19 @@ def fig8_sweep(scale) -> Sweep:
     return Sweep(sweep_name(FAMILY, "fig8"), fig8_task, _grid(s.noisy_kappas, s.n_runs), s, s.seed, scale=scale)
 
 
-for _name, _factory in (("fig7", fig7_sweep), ("fig8", fig8_sweep)):
+def large_n_selected_sweep(scale) -> Sweep:
+    s = pcf.LARGE_N.at(scale)
+    grid = {"N": [int(n) for n in s.sizes], "kappa": [float(k) for k in s.kappas]}
+    return Sweep(sweep_name(FAMILY, "large_n_selected"), large_n_selected_task, grid, s, s.seed, scale=scale)
+
+
+def large_n_noisy_sweep(scale) -> Sweep:
+    s = pcf.LARGE_N.at(scale)
+    grid = {"N": [int(n) for n in s.noisy_sizes], "kappa": [float(k) for k in s.noisy_kappas],
+            "run": list(range(s.n_runs))}
+    return Sweep(sweep_name(FAMILY, "large_n_noisy"), large_n_noisy_task, grid, s, s.seed, scale=scale)
+
+
+for _name, _factory in (("fig7", fig7_sweep), ("fig8", fig8_sweep), ("large_n_selected", large_n_selected_sweep),
+                        ("large_n_noisy", large_n_noisy_sweep)):
     register_figure(FAMILY, _name, _factory)
