@@ -37,6 +37,7 @@ __all__ = [
     "hop_figure",
     "bifurcation_figure",
     "stable_count_figure",
+    "large_n_figure",
 ]
 
 LIQUID, GAS, BATTERY = COLORS[0], COLORS[5], COLORS[1]
@@ -544,4 +545,28 @@ def stable_count_figure(kappas, count, first_fold, n_rotations):
     ax.set(xlabel=r"$\kappa_\Lambda$", ylabel="stable pinned states", xlim=(kappas[0], kappas[-1]),
            ylim=(0.7, 2.2 * n_rotations))
     ax.legend(loc="center right")
+    return fig
+
+
+def large_n_figure(kappas, selected, noisy_kappas, noisy, theory=1 / 6):
+    """Fig. 8 towards large N: the selected state's mu^I / phi against kappa_Lambda, with noisy runs.
+
+    ``selected`` maps N to mu^I / phi of the selected state over ``kappas`` (NaN
+    where there is none); ``noisy`` maps N to (mean, standard error) of mu^I / phi
+    over ``noisy_kappas``, drawn in the colour of the same N and shifted sideways
+    a little for legibility; ``theory`` is eq. 4.22 (1/6 at rho_bar = 1.5).
+    """
+    fig, ax = figure(1, width=6.4, height=4.2)
+    sizes = sorted(set(selected) | set(noisy))
+    color = {n: COLORS[i % len(COLORS)] for i, n in enumerate(sizes)}
+    for n in sorted(selected):
+        ax.plot(kappas, selected[n], "-", marker=".", color=color[n], lw=1.2, label=f"selected, N = {n}")
+    dk = 0.012
+    for i, n in enumerate(sorted(noisy)):
+        m, e = noisy[n]
+        ax.errorbar(np.asarray(noisy_kappas) + dk * (i - (len(noisy) - 1) / 2), m, yerr=e, fmt="s", ms=4, mfc="none",
+                    color=color[n], capsize=2, label=f"noisy, N = {n}")
+    ax.axhline(theory, color="k", ls="--", lw=1, label=r"eq. 4.22 ($\phi/6$)")
+    ax.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$\mu^I/\phi$")
+    fig.legend(loc="outside lower center", ncol=3)
     return fig
