@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from .cli import main
 from .dynamics import simulate, stationary_masses
-from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, GAMMA_ETA, RING, ZRP, FigureSettings
+from .figures import BRANCH_LAW, FIG3, FIG5, FIG6, FIG7, FIGURES, GAMMA_ETA, PROBE_TAU, RING, ZRP, FigureSettings
 from .graphs import BRANCHES, Graph, attach_probe, random_eta, ring_graph, sinusoidal_eta, three_branch_graph
 from .models import simulate_ring, simulate_ring_probe, simulate_three_branch
 from .relaxation import (
@@ -120,6 +120,8 @@ __all__ = [
     "FIG7",
     "ZRP",
     "GAMMA_ETA",
+    "PROBE_TAU",
+    "BRANCH_LAW",
     "FIGURES",
     "main",
 ]

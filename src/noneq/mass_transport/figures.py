@@ -563,7 +563,7 @@ PROBE_TAU = FigureSettings(
 
 BRANCH_LAW = FigureSettings(
     "branch_law", "KS test of the single-site law in the bulk of each branch at its local chemical potential",
-    ci=BranchLawSettings(N_b=96, n_sites=12, n_blocks=400),
+    ci=BranchLawSettings(N_b=96, n_sites=12, n_blocks=600),
     book=BranchLawSettings(N_b=341, n_sites=16, n_blocks=1000, shift=0.03),
     paper=BranchLawSettings(N_b=341, n_sites=32, n_blocks=4000, shift=0.02),
 )
