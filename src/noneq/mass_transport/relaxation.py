@@ -279,7 +279,7 @@ def probe_tau_advective(N_pr, rho):
     Examples
     --------
     >>> round(float(probe_tau_advective(1024, 0.5)), 1)
-    2525.4
+    2525.5
     """
     n = validate.array("N_pr", N_pr, ndim=None, lo=0.0, lo_open=True)
     rho = validate.real("rho", rho, 0.0, lo_open=True)
