@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["graphs", "dynamics", "theory", "models", "figures", "windows", "zrp"]
+MODULES = ["graphs", "dynamics", "theory", "models", "figures", "windows", "zrp", "relaxation"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -56,9 +56,9 @@ def test_notebooks_read_the_settings_objects():
         cells = json.loads(path.read_text())["cells"]
         code[path.name] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
         assert "pick(" not in code[path.name] and "noneq.scale" not in code[path.name], path.name
-    used = {name for name in ("RING", "FIG3", "FIG5", "FIG6", "FIG7", "ZRP", "GAMMA_ETA")
-            if any(f"mt.{name}.at()" in c for c in code.values())}
-    assert used == {"RING", "FIG3", "FIG5", "FIG6", "FIG7", "ZRP", "GAMMA_ETA"}
+    names = ("RING", "FIG3", "FIG5", "FIG6", "FIG7", "ZRP", "GAMMA_ETA", "PROBE_TAU", "BRANCH_LAW")
+    used = {name for name in names if any(f"mt.{name}.at()" in c for c in code.values())}
+    assert used == set(names)
     assert {f.name for f in mt.FIGURES.values()} == {"ring", "fig3", "fig5", "fig6", "fig7", "zrp", "gamma_eta"}
 
 

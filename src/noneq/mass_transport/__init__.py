@@ -27,6 +27,8 @@ Modules
 ``dynamics``    :func:`simulate` (blocks, seeds, time averages) and :func:`stationary_masses` (eq. 3)
 ``theory``      eqs. 7-8, 11, 17-18, 19-23 and 32-35, the conservation baseline of eq. (14)
 ``zrp``         exact partition functions of the ZRP: global vs local chemical potentials (eqs. 23-26)
+``relaxation``  the probe's relaxation time: :func:`fit_relaxation`, :func:`fit_power_law`,
+                :func:`probe_relaxation` (Fig. 5 at the paper's probe size)
 ``windows``     eq. (14) on windows at the start, middle and end of each branch (Fig. 6)
 ``models``      the paper's runs: :func:`simulate_ring`, :func:`simulate_ring_probe`,
                 :func:`simulate_three_branch`, :func:`simulate_zrp_three_branch`
@@ -44,9 +46,18 @@ from __future__ import annotations
 
 from .cli import main
 from .dynamics import simulate, stationary_masses
-from .figures import FIG3, FIG5, FIG6, FIG7, FIGURES, GAMMA_ETA, RING, ZRP, FigureSettings
+from .figures import BRANCH_LAW, FIG3, FIG5, FIG6, FIG7, FIGURES, GAMMA_ETA, PROBE_TAU, RING, ZRP, FigureSettings
 from .graphs import BRANCHES, Graph, attach_probe, random_eta, ring_graph, sinusoidal_eta, three_branch_graph
 from .models import simulate_ring, simulate_ring_probe, simulate_three_branch
+from .relaxation import (
+    PowerLawFit,
+    ProbeRelaxation,
+    RelaxationFit,
+    fit_power_law,
+    fit_relaxation,
+    probe_relaxation,
+    probe_tau_advective,
+)
 from .results import RingProbeResult, RingResult, Run, ThreeBranchResult, ThreeBranchTheory, ZRPResult
 from .theory import (
     alpha_theory,
@@ -74,6 +85,13 @@ __all__ = [
     "three_branch_theory",
     "g_conservation_baseline",
     "three_branch_windows",
+    "fit_relaxation",
+    "fit_power_law",
+    "probe_relaxation",
+    "probe_tau_advective",
+    "RelaxationFit",
+    "PowerLawFit",
+    "ProbeRelaxation",
     "ring_windows",
     "WindowResult",
     "POSITIONS",
@@ -102,6 +120,8 @@ __all__ = [
     "FIG7",
     "ZRP",
     "GAMMA_ETA",
+    "PROBE_TAU",
+    "BRANCH_LAW",
     "FIGURES",
     "main",
 ]

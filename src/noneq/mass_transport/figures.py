@@ -41,6 +41,8 @@ __all__ = [
     "FiniteSizeSettings",
     "ZRPSettings",
     "GammaEtaSettings",
+    "ProbeTauSettings",
+    "BranchLawSettings",
     "RING",
     "FIG3",
     "FIG5",
@@ -48,6 +50,8 @@ __all__ = [
     "FIG7",
     "ZRP",
     "GAMMA_ETA",
+    "PROBE_TAU",
+    "BRANCH_LAW",
     "FIGURES",
 ]
 
@@ -382,6 +386,115 @@ class GammaEtaSettings:
         validate.array("etas", self.etas, lo=0.0, lo_open=True)
 
 
+@dataclass(frozen=True)
+class ProbeTauSettings:
+    """Beyond the paper (Fig. 5): relaxation time of a probe against its size.
+
+    Probe size ``N_pr`` runs :func:`~noneq.mass_transport.probe_relaxation` with
+    ``N_b = reservoir N_pr`` (the same ratio at every size, so that the fraction of
+    the mass the probe takes is the same), for ``t_factor N_pr`` after the contact,
+    with ``max(min_seed, seed_budget // N_pr)`` seeds (the probe's own fluctuations,
+    relative to the gap it closes, fall like ``N_pr**-1/2``) and seed ``seed + N_pr``.
+
+    Attributes
+    ----------
+    N_prs : tuple of int
+        Probe sizes, each >= 2.
+    seed_budget : int
+        Seeds times ``N_pr`` per size.
+    reservoir : int
+        ``N_b / N_pr``.
+    t_factor : float
+        Run length after contact in units of ``N_pr``.
+    n_blocks : int
+        Blocks of each run.
+    min_seed : int
+        Fewest seeds per size.
+    rho, rho_pr : float
+        Global density and initial probe density (paper: 0.5 and 0.2).
+    branch : str
+        Branch the probe touches.
+    t_relax : float
+        Relaxation of the main system (started from the flux-balance densities) before contact.
+    seed : int
+        Base seed.
+    """
+
+    N_prs: tuple
+    seed_budget: int
+    reservoir: int = 16
+    t_factor: float = 25.0
+    n_blocks: int = 100
+    min_seed: int = 8
+    rho: float = 0.5
+    rho_pr: float = 0.2
+    branch: str = "B"
+    t_relax: float = 200.0
+    seed: int = 900
+
+    def __post_init__(self):
+        _check_positive(self, ("seed_budget", "reservoir", "n_blocks", "min_seed"), ("t_factor", "rho"),
+                        ("rho_pr", "t_relax", "seed"), minimum={"n_blocks": 4, "min_seed": 2})
+        for n in self.N_prs:
+            validate.integer("N_prs", n, 2)
+        validate.choice("branch", self.branch, ("A", "B", "C"))
+
+    def n_seed(self, N_pr):
+        """Seeds at probe size ``N_pr``: ``max(min_seed, seed_budget // N_pr)``."""
+        return max(self.min_seed, self.seed_budget // N_pr)
+
+    def run(self, N_pr):
+        """:func:`~noneq.mass_transport.probe_relaxation` at probe size ``N_pr`` with these settings."""
+        from .relaxation import probe_relaxation
+
+        return probe_relaxation(N_pr, self.reservoir * N_pr, self.rho, self.branch, self.t_factor * N_pr,
+                                n_seed=self.n_seed(N_pr), n_blocks=self.n_blocks, t_relax=self.t_relax,
+                                rho_pr=self.rho_pr, seed=self.seed + N_pr)
+
+
+@dataclass(frozen=True)
+class BranchLawSettings:
+    """Beyond the paper: the single-site law in the bulk of each branch (local equilibrium, eqs. 9, 34).
+
+    Attributes
+    ----------
+    N_b : int
+        Sites per branch.
+    n_sites : int
+        Sites recorded per branch, evenly spaced over its middle half.
+    n_blocks : int
+        Snapshots (one at the end of each block).
+    spacing : float
+        Time between snapshots.
+    shift : float
+        Relative error of ``lambda`` in the wrong law of the power check.
+    rho : float
+        Global density.
+    seed : int
+        Seed.
+    """
+
+    N_b: int
+    n_sites: int
+    n_blocks: int
+    spacing: float = 10.0
+    shift: float = 0.05
+    rho: float = 0.5
+    seed: int = 950
+
+    def __post_init__(self):
+        _check_positive(self, ("N_b", "n_sites", "n_blocks"), ("spacing", "shift", "rho"), ("seed",),
+                        minimum={"N_b": 8, "n_blocks": 2})
+        if self.n_sites > self.N_b // 2:
+            raise ValueError(f"n_sites must be in [1, N_b // 2 = {self.N_b // 2}], got {self.n_sites}")
+
+    def sites(self):
+        """Graph indices of the recorded sites: branch -> ``n_sites`` evenly spaced in its middle half."""
+        a, b = self.N_b // 4, self.N_b - self.N_b // 4
+        pos = np.round(np.linspace(a, b - 1, self.n_sites)).astype(np.int64)
+        return {nu: k * self.N_b + pos for k, nu in enumerate("ABC")}
+
+
 def _rhos(*values):
     return tuple(float(x) for x in values)
 
@@ -439,6 +552,20 @@ GAMMA_ETA = FigureSettings(
     ci=GammaEtaSettings(N_b=32),
     book=GammaEtaSettings(N_b=128),
     paper=GammaEtaSettings(N_b=341),
+)
+
+PROBE_TAU = FigureSettings(
+    "probe_tau", "relaxation time of a probe in branch B against its size, extrapolated to Fig. 5 (N_pr = 1024)",
+    ci=ProbeTauSettings(N_prs=(16, 32, 64), seed_budget=512),
+    book=ProbeTauSettings(N_prs=(16, 32, 64, 128), seed_budget=1024),
+    paper=ProbeTauSettings(N_prs=(16, 32, 64, 128, 256), seed_budget=2048),
+)
+
+BRANCH_LAW = FigureSettings(
+    "branch_law", "KS test of the single-site law in the bulk of each branch at its local chemical potential",
+    ci=BranchLawSettings(N_b=96, n_sites=12, n_blocks=600),
+    book=BranchLawSettings(N_b=341, n_sites=16, n_blocks=1000, shift=0.03),
+    paper=BranchLawSettings(N_b=341, n_sites=32, n_blocks=4000, shift=0.02),
 )
 
 #: Every figure by its command-line name.

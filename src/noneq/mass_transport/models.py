@@ -218,7 +218,8 @@ def simulate_ring_probe(N, eta, probe_site, N_pr, rho=2.0, rho_pr=0.2, p=1.0, t_
 
 def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None, *, eta=1.0,
                           t_relax=None, n_blocks=20, n_relax_blocks=10, init="uniform", probe=None,
-                          N_pr=None, rho_pr=0.2, sub_sizes=None, seed=None, desc=_UNSET, progress=None):
+                          N_pr=None, rho_pr=0.2, sub_sizes=None, snap_sites=None, seed=None, desc=_UNSET,
+                          progress=None):
     """Three-branch mass transport model (Secs. 3.1-3.3, Figs. 5-7).
 
     Each branch has ``N_b`` sites; the two branching points belong to A (A has
@@ -268,6 +269,12 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
     sub_sizes : sequence of int, optional
         Lengths of centred sub-segments of each branch for ``g_sub``, in [1, N_b - 2]
         (default ``N_b // 8, N_b // 4, N_b // 2``).
+    snap_sites : index array, optional
+        Sites of the main system whose masses are recorded at the end of each
+        measurement block, in ``[0, 3 N_b - 1]`` (graph order of
+        :func:`~noneq.mass_transport.three_branch_graph`: A from the merging point
+        at 0 to the splitting point at ``N_b - 1``, then B from ``N_b`` and C from
+        ``2 N_b``, each in the direction of ``p``).
     seed : None or int
         Seed (:mod:`noneq.rng`).
     desc : str or None, optional
@@ -315,13 +322,16 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
     if sub_sizes is None:
         sub_sizes = [N_b // 8, N_b // 4, N_b // 2]
     sub_sizes = np.array([validate.integer("sub_sizes", s, 1, N_b - 2) for s in sub_sizes], dtype=np.int64)
+    if snap_sites is not None:
+        snap_sites = validate.array("snap_sites", snap_sites, dtype=np.int64, lo=0, hi=3 * N_b - 1)
+    n_snap = 0 if snap_sites is None else snap_sites.size
     show, label = _resolve_progress(progress, desc, "three branches")
     n = 3 * N_b + (0 if probe is None else N_pr)
     n_regions = 6 + 3 * sub_sizes.size + 1
     blocks = max(n_blocks, n_relax_blocks)
     _require_run(f"N_b = {N_b}" if n > 8 * blocks else f"n_blocks = {n_blocks}, n_relax_blocks = {n_relax_blocks}",
                  n, 2 * n + 6, blocks, n_regions, n + 3 * int(sub_sizes.sum()) + n // 2,
-                 graphs=1 if probe is None else 2)
+                 n_snap=n_snap, graphs=1 if probe is None else 2)
 
     g = three_branch_graph(N_b - 2, N_b, N_b, p=p, gamma_B=gamma_B, gamma_C=gamma_C, eta=eta)
     sites = {b: g.info[b] for b in BRANCHES}
@@ -369,7 +379,7 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
         m0 = np.concatenate([m0, stationary_masses(np.ones(N_pr), rho_pr * N_pr, seed=int(seeds[2]))])
         regions = regions + [np.arange(g.n, g.n + N_pr)]
     run = simulate(gm, m0, t_max, n_blocks=n_blocks, regions=regions, seed=int(seeds[3]),
-                   track_sites=True, progress=show, desc=label)
+                   track_sites=True, snap_sites=snap_sites, progress=show, desc=label)
     events += run.events
     seconds += run.seconds
     nb = {b: len(bulk[b]) for b in BRANCHES}
@@ -409,4 +419,5 @@ def simulate_three_branch(N_b, rho, gamma_B=0.5, gamma_C=0.5, p=1.0, t_max=None,
     params = dict(gamma_B=gamma_B, gamma_C=gamma_C, p=p, eta=eta, t_max=t_max, t_relax=t_relax,
                   init=init, probe=probe, N_pr=N_pr, rho_pr=rho_pr, n_blocks=n_blocks)
     return ThreeBranchResult(N_b, rho, params, density, density_err, lam, lam_err, gd, ge, sub_sizes, gs,
-                             flux, series, profile, lam_pr, lam_pr_err, theory, events, seconds)
+                             flux, series, profile, lam_pr, lam_pr_err, theory, events, seconds,
+                             snap_sites=snap_sites, snapshots=run.snapshots)

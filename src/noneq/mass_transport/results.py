@@ -209,6 +209,10 @@ class ThreeBranchResult(_WallAlias):
         Number of events (relaxation and measurement).
     seconds : float
         Wall-clock seconds (``wall`` is the older name).
+    snap_sites : ndarray of int or None
+        The ``snap_sites`` of the run (graph order), None if not given.
+    snapshots : ndarray (n_blocks, len(snap_sites)) or None
+        Masses of ``snap_sites`` at the end of each measurement block.
     """
 
     N_b: int
@@ -230,6 +234,8 @@ class ThreeBranchResult(_WallAlias):
     theory: ThreeBranchTheory
     events: int
     seconds: float
+    snap_sites: np.ndarray | None = None
+    snapshots: np.ndarray | None = None
 
     @property
     def n_blocks(self) -> int:
