@@ -9,6 +9,7 @@ import noneq.phase_coexistence as pc
 from noneq.sweep import figure_sweep
 from noneq.sweep.core import figure_names
 from noneq.sweep.families import phase_coexistence as fam
+from noneq.sweep.runner import normalize_outputs
 
 
 def test_grids_follow_the_settings():
@@ -34,7 +35,8 @@ def test_fig8_task_is_one_simulate_run_with_its_offsets(short):
     # 600 time units after a burn-in of 60, in windows of 50: 12 windows, all at the
     # liquid-first pinned state at kappa = 0.5 (no hops there, see chapter 03)
     dims, offsets = out["offset"]
-    assert dims == ("window",) and offsets.shape == (12,) and out["window"] == 50.0
+    assert dims == ("window",) and offsets.shape == (12,) and out["window_length"] == 50.0
+    normalize_outputs(out, grid_dims=("kappa", "run"))  # what the store accepts (raises otherwise)
     assert np.all(offsets == 0) and out["hops"] == 0
     other = fam.fig8_task({"kappa": 0.5, "run": 0}, 124, short)
     assert other["mu_I"] != out["mu_I"]
@@ -56,6 +58,7 @@ def test_large_n_tasks():
     ref = pc.selected_steady_state(64, 0.1, s.phi, s.rho_bar)
     assert got["found"] == 1 and got["m"] == 0 and got["mu_I"] == ref["mu_I"] and got["residual"] <= 1e-10
     # past the saddle-node of the family there is nothing to select
+    normalize_outputs(got, grid_dims=("N", "kappa"))
     past = fam.large_n_selected_task({"N": 64, "kappa": 0.9}, 0, s)
     assert past["found"] == 0 and np.isnan(past["mu_I"])
     with pytest.raises(ValueError, match="kappa"):
@@ -65,3 +68,6 @@ def test_large_n_tasks():
     r = pc.simulate(32, 0.5, s.phi, s.T_eff, s.rho_bar, t_max=s.t_max, seed=9, t_burn=min(0.5 * 32**2, s.t_max),
                     progress=False)
     assert a["mu_I"] == r.mu_I_of_mean and a["mass_drift"] < 1e-9
+    normalize_outputs(a, grid_dims=("N", "kappa", "run"))
+    normalize_outputs(fam.fig7_task({"kappa": 0.5, "run": 0}, 1, dataclasses.replace(pc.FIG7.ci, t_max=50.0)),
+                      grid_dims=("kappa", "run"))

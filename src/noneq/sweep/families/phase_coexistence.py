@@ -64,7 +64,7 @@ def fig8_task(params, seed, settings):
     spacing = float(r.params["sample_every"]) * int(r.params.get("series_stride", 1))
     per = max(1, int(round(s.hop_window / spacing)))
     offsets, hops = domain_offsets(r.x_I, s.N, int(round(s.N * x_eq(s.rho_bar))), per)
-    out.update(offset=(("window",), offsets.astype(np.int16)), hops=int(hops), window=float(per * spacing))
+    out.update(offset=(("window",), offsets.astype(np.int16)), hops=int(hops), window_length=float(per * spacing))
     return out
 
 
