@@ -336,6 +336,7 @@ class Sweep:
 #: family -> module. A figure of family ``f`` named ``g`` is the sweep ``"f.g"``.
 BUILTIN_FAMILIES: dict[str, str] = {
     "mass_transport": "noneq.sweep.families.mass_transport",
+    "ising_chain": "noneq.sweep.families.ising_chain",
 }
 
 _REGISTRY: dict[tuple[str, str], Callable] = {}
