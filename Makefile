@@ -51,7 +51,7 @@ lab: $(STAMP)
 ## On the local cluster by default (one worker process per core); SCHEDULER=tcp://host:port (or
 ## NONEQ_SCHEDULER) uses a running scheduler instead.
 STORE ?= sweeps
-PAPER_FAMILIES ?= mass_transport phase_coexistence
+PAPER_FAMILIES ?= mass_transport phase_coexistence ising_chain
 paper: $(STAMP)
 	@for f in $(PAPER_FAMILIES); do \
 	  $(HEADLESS) $(BIN)/python -m noneq.sweep $$f all --scale paper --store $(STORE) \
@@ -61,7 +61,8 @@ paper: $(STAMP)
 ## The committed summaries in $(RESULTS) (one file per figure, shown on the website), written
 ## from the full store $(STORE); runs the paper-scale tasks that are not stored yet first.
 RESULTS ?= results
-RESULTS_FIGURES ?= mass_transport:fig3 mass_transport:fig6 mass_transport:fig7 phase_coexistence:fig7 phase_coexistence:fig8
+RESULTS_FIGURES ?= mass_transport:fig3 mass_transport:fig6 mass_transport:fig7 phase_coexistence:fig7 \
+  phase_coexistence:fig8 phase_coexistence:large_n_selected phase_coexistence:large_n_noisy ising_chain:fig3
 results: $(STAMP)
 	@for ff in $(RESULTS_FIGURES); do \
 	  $(HEADLESS) $(BIN)/python -m noneq.sweep $${ff%%:*} $${ff#*:} --scale paper --store $(STORE) \

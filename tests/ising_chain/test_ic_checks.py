@@ -70,3 +70,38 @@ def test_chi2_test_is_binned_chi2(exact_law_m6):
     c = ic.chi2_test(centers_exact=ce, probs_exact=pe, centers_mc=r.bin_centers, counts_mc=r.counts, bin_width=0.2,
                      min_expected=20.0)
     assert c.dof < a.dof
+
+
+def test_slope_error_matches_the_spread_of_poisson_counts():
+    # a law obeying eq. 18 exactly on the bin centres: (slope - 1) / slope_err over
+    # independent Poisson draws has mean 0 and spread 1 (400 draws: the sample mean and
+    # standard deviation are within 0.05 and 0.04 of them at 1 sigma; allow 4 sigma)
+    c = 0.2 * np.arange(-30, 31)
+    p = np.exp(c / 2 - c**2 / 8)
+    p /= p.sum()
+    rng = np.random.default_rng(5)
+    z = []
+    for _ in range(400):
+        r = ic.fluctuation_theorem_slope(c, rng.poisson(1e6 * p), 0.2)
+        z.append((r.slope - 1) / r.slope_err)
+    z = np.array(z)
+    assert abs(z.mean()) < 0.2 and abs(z.std(ddof=1) - 1) < 0.16, (z.mean(), z.std())
+    # a wrong slope is seen at once
+    q = np.exp(0.4 * c - c**2 / 8)
+    r = ic.fluctuation_theorem_slope(c, np.rint(1e6 * q / q.sum()), 0.2)
+    assert abs(r.slope - 0.8) < 5 * r.slope_err and 20 * r.slope_err < 0.2
+
+
+def test_slope_of_binned_exact_law_stays_within_the_binning_bound():
+    c, p = ic.entropy_production_distribution(6, 3, 1.0, 2.0, bin_width=0.2)
+    r = ic.fluctuation_theorem_slope(c, 1e9 * p, 0.2, reference=(c, p))
+    # same law as reference: identical slopes; binned, the slope is off 1 but within the bound
+    assert r.reference_slope == pytest.approx(r.slope, rel=1e-12)
+    assert abs(r.slope - 1) <= r.binning_bound
+    assert abs(r.slope - 1) > 10 * r.slope_err  # binning, not noise, at 1e9 runs
+    with pytest.raises(ValueError, match="min_count"):
+        ic.fluctuation_theorem_slope(c, 1e9 * p, 0.2, min_count=1e12)
+    with pytest.raises(ValueError, match="multiples of bin_width"):
+        ic.fluctuation_theorem_slope(c + 0.05, 1e9 * p, 0.2)
+    with pytest.raises(ValueError, match="reference"):
+        ic.fluctuation_theorem_slope(c, 1e9 * p, 0.2, reference=(c, np.where(c > 1, 0.0, p)))

@@ -64,3 +64,18 @@ def test_schematics_draw(draw):
 def test_sci_and_spins_to_tau():
     assert icp.sci(2.8e-17) == "2.8 × 10⁻¹⁷" and icp.sci(0) == "0"
     np.testing.assert_array_equal(icp.spins_to_tau([1, 1, -1, -1, 1]), [0, 1, 0, 1])
+
+
+def test_paper_scale_panels_draw_counts_and_the_missing_note():
+    c, p = ic.entropy_production_distribution(4, 2, 1.0, 2.0)
+    n = np.rint(1e7 * p)
+    fig, axs = plt.subplots(1, 2)
+    icp.plot_entropy_production_paper(axs[:1], {2.0: (c, p, c, n)}, 0.2)
+    x, y = axs[0].lines[0].get_data()
+    assert x.size == np.count_nonzero(n) and np.allclose(y.sum(), 1.0)
+    fit = ic.fluctuation_theorem_slope(c, n, 0.2)
+    icp.plot_fluctuation_theorem_paper(axs[1:], {2.0: (fit, None)})
+    assert axs[1].get_xlim() == (0.0, 12.0)
+    icp.draw_missing(fig, "not here")
+    assert not any(ax.axison for ax in fig.axes) and fig.texts[0].get_text() == "not here"
+    plt.close(fig)

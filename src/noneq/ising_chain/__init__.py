@@ -83,7 +83,7 @@ and ``main`` are loaded on first access.
 from __future__ import annotations
 
 from ._common import M_MAX_ENERGY, M_MAX_EXACT, M_MAX_FULL, M_MAX_MC, M_MAX_SOLVE, N_CHUNKS
-from .checks import chi2_test, fluctuation_theorem_residual
+from .checks import chi2_test, fluctuation_theorem_residual, fluctuation_theorem_slope
 from .correlations import (
     canonical_energy_variance,
     energy_variance,
@@ -123,6 +123,7 @@ from .results import (
     EfficiencySeries,
     ExactEntropyProduction,
     FluctuationTheoremResidual,
+    FluctuationTheoremSlope,
     SimulationResult,
 )
 from .theory import (
@@ -177,6 +178,8 @@ __all__ = [
     "main",
     # added with the split into a subpackage
     "fluctuation_theorem_residual",
+    "fluctuation_theorem_slope",
+    "FluctuationTheoremSlope",
     "SimulationResult",
     "ExactEntropyProduction",
     "FluctuationTheoremResidual",

@@ -2,7 +2,9 @@
 
 Schematics (Figs. 1-2) are drawn from an actual configuration with matplotlib;
 :func:`draw_entropy_production_panels` is the drawing callback behind the T₂
-slider (P(ΔS), the fluctuation-theorem plot and I(J)). The mirror log-ratio of
+slider (P(ΔS), the fluctuation-theorem plot and I(J));
+:func:`plot_entropy_production_paper` and :func:`plot_fluctuation_theorem_paper`
+draw Figs. 3 and 4 from the paper-scale counts of the sweep ``ising_chain fig3``. The mirror log-ratio of
 that plot is :func:`~noneq.ising_chain.checks.fluctuation_theorem_residual`.
 Not imported by ``noneq.ising_chain`` itself (matplotlib is loaded only here);
 ``noneq.ising_chain_plots`` is the former name of this module.
@@ -24,6 +26,9 @@ __all__ = [
     "draw_fig2",
     "draw_entropy_production_panels",
     "entropy_production_limits",
+    "plot_entropy_production_paper",
+    "plot_fluctuation_theorem_paper",
+    "draw_missing",
     "sci",
     "spins_to_tau",
 ]
@@ -238,4 +243,78 @@ def draw_entropy_production_panels(fig, T2, data, limits, T1=1.0, eps=2.0):
     ax.set_ylim(*limits["I"])
     ax.set_xlabel(r"$J$ (one site, from $B_1$)")
     ax.set_ylabel(r"$I(J)$")
+    return fig
+
+
+def _t2_tex(T2):
+    return "\\infty" if np.isinf(T2) else f"{T2:g}"
+
+
+def plot_entropy_production_paper(axs, panels, bin_width, label="MC", xlim=(-6.0, 12.0)):
+    """Fig. 3 from counts: per T₂, the exact bin probabilities (bars) and the Monte Carlo ones (dots), log scale.
+
+    Parameters
+    ----------
+    axs : sequence of matplotlib.axes.Axes
+        One axis per panel.
+    panels : dict
+        T₂ -> ``(centers_exact, probs_exact, centers_mc, counts_mc)``; counts are
+        divided by their sum, empty bins are not drawn.
+    bin_width : float
+        Width of the bars.
+    label : str
+        Legend label of the Monte Carlo dots.
+    xlim : tuple of float
+        ΔS range shown.
+    """
+    for ax, (T2, (ce, pe, cm, nm)), tag in zip(axs, panels.items(), "abcdefgh"):
+        nm = np.asarray(nm, dtype=float)
+        ok = nm > 0
+        shown = pe > 0
+        ax.bar(ce[shown], pe[shown], width=bin_width, color=COLORS[0], alpha=0.45, label="exact")
+        ax.semilogy(cm[ok], nm[ok] / nm.sum(), ".", ms=3, color=COLORS[1], label=label)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(0.3 / nm.sum(), 1.0)
+        ax.set_title(f"({tag}) $T_2={_t2_tex(T2)}$", loc="left")
+        ax.set_xlabel(r"$\Delta S$")
+        ax.set_ylabel(r"$P(\Delta S)$")
+    return axs
+
+
+def plot_fluctuation_theorem_paper(axs, panels, xmax=12.0):
+    """Fig. 4 from counts: ``ln[n(c)/n(-c)]`` with Poisson error bars, the exact bins and the line of slope 1.
+
+    Parameters
+    ----------
+    axs : sequence of matplotlib.axes.Axes
+        One axis per panel.
+    panels : dict
+        T₂ -> ``(fit, exact)``: ``fit`` a
+        :class:`~noneq.ising_chain.results.FluctuationTheoremSlope` of the Monte
+        Carlo counts, ``exact`` a
+        :class:`~noneq.ising_chain.results.FluctuationTheoremResidual` of the exact
+        bins (or None).
+    xmax : float
+        Largest ΔS shown.
+    """
+    for ax, (T2, (fit, exact)), tag in zip(axs, panels.items(), "abcdefgh"):
+        if exact is not None:
+            ax.plot(exact.delta_s, exact.log_ratio, "o", ms=4, mfc="none", mew=0.7, color=COLORS[0],
+                    label="exact bins")
+        ax.errorbar(fit.delta_s, fit.log_ratio, yerr=fit.log_ratio_err, fmt=".", ms=3, lw=0.8,
+                    color=COLORS[1], label="MC")
+        ax.plot([0, xmax], [0, xmax], "k-", lw=0.8, label="slope 1")
+        ax.set_xlim(0, xmax)
+        ax.set_ylim(-0.5, xmax)
+        ax.set_title(f"({tag}) $T_2={_t2_tex(T2)}$", loc="left")
+        ax.set_xlabel(r"$\Delta S$")
+        ax.set_ylabel(r"$\ln[P(\Delta S)/P(-\Delta S)]$")
+    return axs
+
+
+def draw_missing(fig, note):
+    """Replace the axes of ``fig`` by one line of text (a paper-scale result that is not available)."""
+    for ax in fig.axes:
+        ax.set_axis_off()
+    fig.text(0.5, 0.5, note, ha="center", va="center", wrap=True)
     return fig

@@ -20,6 +20,7 @@ __all__ = [
     "SimulationResult",
     "ExactEntropyProduction",
     "FluctuationTheoremResidual",
+    "FluctuationTheoremSlope",
     "EfficiencySeries",
     "Chi2Result",
 ]
@@ -107,6 +108,42 @@ class FluctuationTheoremResidual(ItemAccess):
     residual: np.ndarray
     max_error: float
     unpaired: int
+
+
+@dataclass(frozen=True, eq=False)
+class FluctuationTheoremSlope(ItemAccess):
+    """Slope of ``ln[n(c)/n(-c)]`` against ``c`` for counts in mirror bins (eq. 18;
+    :func:`~noneq.ising_chain.checks.fluctuation_theorem_slope`).
+
+    Attributes
+    ----------
+    delta_s : numpy.ndarray
+        Bin centres ``c > 0`` of the pairs used.
+    log_ratio, log_ratio_err : numpy.ndarray
+        ``ln[n(c)/n(-c)]`` and its Poisson standard error ``sqrt(1/n(c) + 1/n(-c))``.
+    slope, slope_err : float
+        Weighted least-squares slope through the origin and its standard error.
+    binning_bound : float
+        Largest ``|slope - 1|`` the bins alone can cause for a law that obeys
+        eq. (18) exactly (same weights).
+    reference_slope : float
+        The same fit, same weights, on the mirror bins of a reference law (NaN
+        without one).
+    chi2 : float
+        ``sum ((log_ratio - slope c) / log_ratio_err)^2``.
+    dof : int
+        Number of pairs minus one.
+    """
+
+    delta_s: np.ndarray
+    log_ratio: np.ndarray
+    log_ratio_err: np.ndarray
+    slope: float
+    slope_err: float
+    binning_bound: float
+    reference_slope: float
+    chi2: float
+    dof: int
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,7 +15,7 @@ number of workers, the order of completion, or interruptions and reruns.
   provenance (why this format: see that module);
 * :mod:`noneq.sweep.runner` -- :func:`run_sweep` and :class:`SweepReport`;
 * :mod:`noneq.sweep.families` -- the book's figures as sweeps, one module per
-  family (so far ``mass_transport``: Figs. 3, 5, 6, 7);
+  family (so far ``mass_transport``: Figs. 3, 5, 6, 7; ``ising_chain``: Figs. 3-4);
 * :mod:`noneq.sweep.results` -- the committed summary store (``results/``): one
   assembled file per figure, :func:`summarise` writes it, :func:`paper_result`
   reads it for the book's pages (with a provenance line, or a missing/stale status);

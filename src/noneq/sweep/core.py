@@ -337,6 +337,7 @@ class Sweep:
 BUILTIN_FAMILIES: dict[str, str] = {
     "mass_transport": "noneq.sweep.families.mass_transport",
     "phase_coexistence": "noneq.sweep.families.phase_coexistence",
+    "ising_chain": "noneq.sweep.families.ising_chain",
 }
 
 _REGISTRY: dict[tuple[str, str], Callable] = {}
