@@ -38,6 +38,7 @@ __all__ = [
     "bifurcation_figure",
     "stable_count_figure",
     "large_n_figure",
+    "offset_series_figure",
 ]
 
 LIQUID, GAS, BATTERY = COLORS[0], COLORS[5], COLORS[1]
@@ -569,4 +570,26 @@ def large_n_figure(kappas, selected, noisy_kappas, noisy, theory=1 / 6):
     ax.axhline(theory, color="k", ls="--", lw=1, label=r"eq. 4.22 ($\phi/6$)")
     ax.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"$\mu^I/\phi$")
     fig.legend(loc="outside lower center", ncol=3)
+    return fig
+
+
+def offset_series_figure(window, offsets, kappa, *, max_runs=4):
+    """The offset of the noisy liquid domain against time, run by run: the hops between pinned states.
+
+    ``offsets`` has shape (n_runs, n_windows), one offset per window of ``window``
+    time units (:func:`~noneq.phase_coexistence.hop_statistics`); the first
+    ``max_runs`` runs are drawn one above the other at ``kappa``.
+    """
+    runs = np.asarray(offsets)[:max_runs]
+    fig, axes = figure(1, len(runs), width=7.0, height=1.0 + 0.8 * len(runs), sharex=True, sharey=True)
+    axes = np.atleast_1d(axes)
+    t = window * np.arange(runs.shape[1])
+    levels = np.unique(runs)
+    for n, (ax, o) in enumerate(zip(axes, runs)):
+        ax.step(t, o, where="post", color=COLORS[n % len(COLORS)], lw=1.0)
+        ax.set_yticks(levels)
+        ax.set_ylim(levels.min() - 0.5, levels.max() + 0.5)
+        ax.set_ylabel(f"run {n + 1}")
+    axes[0].set_title(rf"offset of the liquid domain, $\kappa_\Lambda = {kappa:g}$")
+    axes[-1].set_xlabel("time after the burn-in")
     return fig
