@@ -464,7 +464,7 @@ def hop_figure(kappas, shares, rate, rate_err, window):
         a.plot(kappas, v, "o-", color=COLORS[n % len(COLORS)], ms=3, label=f"offset {o}")
     a.plot(kappas, rest, "s--", color="0.45", ms=3, label="other offsets")
     a.set(xlabel=r"$\kappa_\Lambda$", ylabel="fraction of time", ylim=(-0.03, 1.03))
-    a.legend(loc="center right")
+    fig.legend(*a.get_legend_handles_labels(), loc="outside lower center", ncol=len(shares) + 1)
     b.errorbar(kappas, 1e4 * np.asarray(rate), yerr=1e4 * np.asarray(rate_err), fmt="o", color=COLORS[3], ms=3,
                capsize=2)
     b.set(xlabel=r"$\kappa_\Lambda$", ylabel=r"hops per $10^4$ time units",
