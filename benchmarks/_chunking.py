@@ -18,6 +18,14 @@ import numpy as np
 from noneq.progress import Chunked
 
 
+def add_arguments(ap, chunking_help="cost of the chunking instead of the rates"):
+    """The ``--chunking``, ``--repeats``, ``--seconds`` and ``--control`` options of every benchmark."""
+    ap.add_argument("--chunking", action="store_true", help=chunking_help)
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
+    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
+    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
+
+
 class OneCall(Chunked):
     """All the units in one chunk: the kernel is called once (the reference of the chunking cost)."""
 

@@ -68,10 +68,7 @@ def main_chunking(repeats, other_seconds=(), control=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller workloads")
-    ap.add_argument("--chunking", action="store_true", help="cost of the chunking instead of the rates")
-    ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
-    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
-    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
+    _chunking.add_arguments(ap)
     args = ap.parse_args(argv)
     if args.chunking:
         return main_chunking(args.repeats, args.seconds, args.control)

@@ -217,10 +217,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer events")
     ap.add_argument("--interrupt", action="store_true", help="SIGINT latencies and chunk lengths instead of rates")
-    ap.add_argument("--chunking", action="store_true", help="cost of the chunking: chunked vs one kernel call")
-    ap.add_argument("--repeats", type=int, default=5, help="interleaved repeats of --chunking")
-    ap.add_argument("--seconds", type=float, nargs="*", default=(), help="other chunk durations for --chunking")
-    ap.add_argument("--control", action="store_true", help="--chunking also pairs the one-call run with itself")
+    _chunking.add_arguments(ap, "cost of the chunking: chunked vs one kernel call")
     a = ap.parse_args(argv)
     if a.chunking:
         return main_chunking(a.repeats, a.seconds, a.control)
