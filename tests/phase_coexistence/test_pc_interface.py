@@ -96,3 +96,16 @@ def test_hop_statistics_from_stored_offsets():
         pc.HopStatistics.from_offsets([0.5], [[0, 1]], 50.0)
     with pytest.raises(ValueError, match="window"):
         pc.HopStatistics.from_offsets([0.5], [[[0, 1]]], 0.0)
+
+
+def test_series_offsets_of_one_run():
+    x = np.repeat([(0 + 32.5) / 64, (1 + 32.5) / 64], 50)  # offset 0, then 1: 100 samples 2 time units apart
+    offsets, hops, window = pc.series_offsets(x, 64, 1.5, 21.0, 2.0)  # 10.5 samples -> 10 per window
+    assert window == 20.0 and offsets.tolist() == [0] * 5 + [1] * 5 and hops == 1
+    assert pc.series_offsets(x, 64, 1.5, 20.0, 2.0, n_liquid=31)[0][0] == 1  # one box fewer reads one later
+    with pytest.raises(ValueError, match="spacing"):
+        pc.series_offsets(x, 64, 1.5, 20.0, 0.0)
+    with pytest.raises(ValueError, match="window"):
+        pc.series_offsets(x, 64, 1.5, 201.0, 2.0)
+    with pytest.raises(ValueError, match="rho_bar"):
+        pc.series_offsets(x, 64, 3.0, 20.0, 2.0)

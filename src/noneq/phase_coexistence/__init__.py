@@ -67,7 +67,7 @@ from .continuation import (
     stable_state_count,
 )
 from .figures import BIFURCATION, FIG6, FIG7, FIG8, FIGURES, LARGE_N, RHO_BAR, FigureSettings
-from .interface import HopStatistics, domain_offsets, hop_statistics, interface_chemical_potential
+from .interface import HopStatistics, domain_offsets, hop_statistics, interface_chemical_potential, series_offsets
 from .model import (
     INITS,
     MU_C,
@@ -125,6 +125,7 @@ __all__ = [
     "interface_chemical_potential",
     "domain_offsets",
     "hop_statistics",
+    "series_offsets",
     "HopStatistics",
     "interface_chemical_potential_theory",
     "interface_chemical_potential_fixed_x",

@@ -15,7 +15,7 @@ from numba import njit
 from .. import validate
 from .model import _check_profile
 
-__all__ = ["interface_chemical_potential", "domain_offsets", "hop_statistics", "HopStatistics"]
+__all__ = ["interface_chemical_potential", "domain_offsets", "series_offsets", "hop_statistics", "HopStatistics"]
 
 
 @njit(cache=True)
@@ -242,22 +242,57 @@ def hop_statistics(scan, window=50.0, n_liquid=None):
     ValueError
         If ``window`` or ``n_liquid`` is out of range, or the scan has no X^I series.
     """
-    from .theory import x_eq
-
     x_all = getattr(scan, "x_I", None)
     if x_all is None:
         raise ValueError("scan must carry the X^I series (scan.x_I), as interface_scan returns it")
     N = int(scan.rho_mean.shape[-1])
     spacing = float(scan.params["sample_every"]) * int(scan.params.get("series_stride", 1))
-    n_samples = x_all.shape[-1]
-    window = validate.real("window", window, spacing, spacing * n_samples)
+    runs = [[series_offsets(x, N, float(scan.params["rho_bar"]), window, spacing, n_liquid) for x in xk]
+            for xk in x_all]
+    offsets = np.array([[o for o, _, _ in row] for row in runs], dtype=np.int64)
+    return HopStatistics.from_offsets(scan.kappas, offsets, runs[0][0][2])
+
+
+def series_offsets(x_I, N, rho_bar, window, spacing, n_liquid=None):
+    """Offsets of the liquid domain along one run's X^I series, read once per window (eq. 6.3).
+
+    Parameters
+    ----------
+    x_I : array_like, shape (n_samples,)
+        Interface positions in [0, 1), ``spacing`` time units apart.
+    N : int
+        Number of boxes, >= 3.
+    rho_bar : float
+        Mean density, in [0.5, 2.5] (sets the default ``n_liquid``).
+    window : float
+        Window length in time units, between ``spacing`` and the length of the series.
+    spacing : float
+        Time between two samples, > 0.
+    n_liquid : int, optional
+        Liquid boxes of the domain, in [1, N - 1] (default ``round(N X_eq)``, eq. 2.18).
+
+    Returns
+    -------
+    offsets : ndarray of int
+        One offset per window (:func:`domain_offsets`).
+    hops : int
+        Changes of offset between consecutive windows.
+    window_length : float
+        The window actually used: a whole number of samples, in time units.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range.
+    """
+    from .theory import x_eq
+
+    x = validate.array("x_I", x_I, ndim=1, min_size=1)
+    N = validate.integer("N", N, 3)
+    spacing = validate.real("spacing", spacing, 0.0, lo_open=True)
+    window = validate.real("window", window, spacing, spacing * x.size)
     if n_liquid is None:
-        n_liquid = int(round(N * x_eq(float(scan.params["rho_bar"]))))
-    n_liquid = validate.integer("n_liquid", n_liquid, 1, N - 1)
+        n_liquid = int(round(N * x_eq(rho_bar)))
     per = int(round(window / spacing))
-    n_kappa, n_runs = x_all.shape[:2]
-    offsets = np.empty((n_kappa, n_runs, n_samples // per), dtype=np.int64)
-    for k in range(n_kappa):
-        for r in range(n_runs):
-            offsets[k, r] = domain_offsets(x_all[k, r], N, n_liquid, per)[0]
-    return HopStatistics.from_offsets(scan.kappas, offsets, per * spacing)
+    offsets, hops = domain_offsets(x, N, n_liquid, per)
+    return offsets, hops, per * spacing

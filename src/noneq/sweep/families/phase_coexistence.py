@@ -14,7 +14,7 @@ child seeds), but statistically equivalent and reproducible on their own.
 * ``large_n_noisy``: ``N`` x ``kappa`` x ``run``; one task: mu^I of one noisy run at ring size N.
 
 A ``fig8`` task also records the offset of the liquid domain from the battery
-in windows of ``hop_window`` time units (:func:`~noneq.phase_coexistence.domain_offsets`),
+in windows of ``hop_window`` time units (:func:`~noneq.phase_coexistence.series_offsets`),
 so the stored result shows which pinned state every run occupies and when it hops.
 """
 
@@ -23,9 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...phase_coexistence import figures as pcf
-from ...phase_coexistence.interface import domain_offsets
+from ...phase_coexistence.interface import series_offsets
 from ...phase_coexistence.noisy import simulate
-from ...phase_coexistence.theory import x_eq
 from ...phase_coexistence.variational import selected_steady_state
 from ..core import Sweep, register_figure, sweep_name
 
@@ -62,9 +61,8 @@ def fig8_task(params, seed, settings):
     r = _run(params, seed, s)
     out = _common(r)
     spacing = float(r.params["sample_every"]) * int(r.params.get("series_stride", 1))
-    per = max(1, int(round(s.hop_window / spacing)))
-    offsets, hops = domain_offsets(r.x_I, s.N, int(round(s.N * x_eq(s.rho_bar))), per)
-    out.update(offset=(("window",), offsets.astype(np.int16)), hops=int(hops), window_length=float(per * spacing))
+    offsets, hops, window = series_offsets(r.x_I, s.N, s.rho_bar, s.hop_window, spacing)
+    out.update(offset=(("window",), offsets.astype(np.int16)), hops=int(hops), window_length=float(window))
     return out
 
 
