@@ -1,5 +1,6 @@
 """Settings of Figs. 3, 5, 6, 7 and of the ZRP section, and the command line that runs them."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -18,6 +19,15 @@ def test_paper_sizes():
     assert (mt.FIG5.at("paper").N_b, mt.FIG5.at("paper").N_pr) == (43348, 1024)
     assert mt.FIG6.at("paper").N_b == 341 and mt.FIG7.at("paper").scan is mt.FIG6.at("paper")
     assert mt.FIG5.at("paper").init == "balanced" and mt.ZRP.at("paper").n == 1000
+    # the paper's run ends at t = 12000; the sweep runs 2 probes per branch for 30000
+    assert [(mt.FIG5.at(k).paper_run, mt.FIG5.at(k).n_rep) for k in ("ci", "paper")] == [(12000.0, 1), (12000.0, 2)]
+    assert mt.FIG5.at("paper").t_max == 30000.0
+
+
+@pytest.mark.parametrize("field", ["n_rep", "paper_run"])
+def test_probe_branch_settings_rejects_nonpositive(field):
+    with pytest.raises(ValueError, match=field):
+        dataclasses.replace(mt.FIG5.at("ci"), **{field: 0})
 
 
 def test_notebook_values():

@@ -170,6 +170,14 @@ class ProbeBranchSettings:
         Branching and forward weights (paper: 1/2, 1/2, 1).
     seed : int
         Branch ``k`` (A, B, C) runs with seed ``seed + k``.
+    n_rep : int
+        Independent runs per branch in the sweep (:mod:`noneq.sweep`), so that the
+        probe's error comes from the run-to-run spread: a 1024-site probe relaxes on
+        ``tau ~ 2900`` (:data:`PROBE_TAU`), and blocks of one run that short are not
+        independent.
+    paper_run : float
+        Length of the paper's own run after contact (its Fig. 5 ends at ``t = 12000``),
+        kept apart from ``t_max`` so that the page can say what that run length does.
     """
 
     N_b: int
@@ -185,9 +193,11 @@ class ProbeBranchSettings:
     gamma_C: float = 0.5
     p: float = 1.0
     seed: int = 50
+    n_rep: int = 1
+    paper_run: float = 12000.0
 
     def __post_init__(self):
-        _check_positive(self, ("N_b", "N_pr", "n_blocks", "n_relax_blocks"), ("t_max", "rho"),
+        _check_positive(self, ("N_b", "N_pr", "n_blocks", "n_relax_blocks", "n_rep"), ("t_max", "rho", "paper_run"),
                         ("t_relax", "rho_pr", "seed"), minimum={"N_b": 8, "N_pr": 2, "n_blocks": 2})
         validate.choice("init", self.init, ("uniform", "balanced"))
 
@@ -517,7 +527,9 @@ FIG5 = FigureSettings(
     "fig5", "probe chemical potentials in branches A, B, C (Fig. 5, flux balance eqs. 17-18)",
     ci=ProbeBranchSettings(N_b=96, N_pr=16, t_max=12 * 96 / 0.5, t_relax=10 * 96 / 0.5, init="uniform"),
     book=ProbeBranchSettings(N_b=512, N_pr=64, t_max=12 * 512 / 0.5, t_relax=10 * 512 / 0.5, init="uniform"),
-    paper=ProbeBranchSettings(N_b=43348, N_pr=1024, t_max=12000.0, t_relax=2000.0, init="balanced"),
+    # 30000 after contact is about 10 relaxation times of the 1024-site probe, so the second
+    # half (which the probe value averages) starts after 5 of them
+    paper=ProbeBranchSettings(N_b=43348, N_pr=1024, t_max=30000.0, t_relax=2000.0, init="balanced", n_rep=2),
 )
 
 _SCAN = {

@@ -12,7 +12,7 @@ statistically equivalent and reproducible on their own.
 figure    grid                                         one task
 ========  ===========================================  ==========================
 ``fig3``  ``case`` (the three rings of Fig. 3)         :func:`simulate_ring_probe`
-``fig5``  ``branch`` (probe on A, B, C)                :func:`simulate_three_branch`
+``fig5``  ``branch`` x ``replica`` (probe on A, B, C) :func:`simulate_three_branch`
 ``fig6``  ``rho`` (the density scan of Figs. 6, 7)    :func:`simulate_three_branch`
 ``fig7``  ``N_b`` x ``replica`` (finite-size series)   :func:`simulate_three_branch`
 ========  ===========================================  ==========================
@@ -116,7 +116,8 @@ def fig3_sweep(scale) -> Sweep:
 
 def fig5_sweep(scale) -> Sweep:
     s = mtf.FIG5.at(scale)
-    return Sweep(sweep_name(FAMILY, "fig5"), fig5_task, {"branch": list(BRANCHES)}, s, s.seed, scale=scale)
+    grid = {"branch": list(BRANCHES), "replica": list(range(s.n_rep))}
+    return Sweep(sweep_name(FAMILY, "fig5"), fig5_task, grid, s, s.seed, scale=scale)
 
 
 def fig6_sweep(scale) -> Sweep:
