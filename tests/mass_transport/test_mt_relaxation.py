@@ -133,3 +133,62 @@ def test_three_branch_snapshots():
     for bad in ([48], [-1], [[1, 2]]):
         with pytest.raises(ValueError, match="snap_sites"):
             mt.simulate_three_branch(16, 0.5, t_max=4.0, t_relax=1.0, snap_sites=bad, progress=False)
+
+
+def _probe_runs(rel_sd, n_rep, n_blocks=40, lam=(1.6, 2.3, 2.3), seed=3):
+    """Runs whose probe mass per block is constant in a run and spread by rel_sd between runs."""
+    rng = np.random.default_rng(seed)
+    level = 1 + rel_sd * rng.standard_normal((3, n_rep, 1))
+    lam_probe = np.asarray(lam)[:, None, None] / level * np.ones((1, 1, n_blocks))
+    dens = np.broadcast_to(1 / np.asarray(lam), (3, n_rep, n_blocks, 3)).copy()
+    return lam_probe, dens
+
+
+def test_probe_estimates_pooled_spread_matches_the_runs():
+    lam_probe, dens = _probe_runs(0.02, 200)
+    est = mt.probe_estimates(lam_probe, dens, 1024)
+    assert est.dof == 199 + 399
+    # the pooled relative spread estimates 0.02 (its own error ~ 0.02 / sqrt(2 * 598))
+    assert abs(est.rel_sd - 0.02) < 4 * 0.02 / math.sqrt(2 * est.dof), est.rel_sd
+    for label, lam in (("A", 1.6), ("B,C", 2.3)):
+        value, err = est.probe[label]
+        n = 200 * len(est.groups[label])
+        assert abs(err - value * est.rel_sd / math.sqrt(n)) < 1e-12
+        assert abs(value - lam) < 4 * err, (label, value, err)
+        assert est.bulk[label] == pytest.approx((lam, 0.0), abs=1e-12)
+
+
+def test_probe_estimates_second_half_and_parts():
+    # the probe mass of one run rises until the middle of the run, then stays at N_pr / 2
+    n_blocks, N_pr = 40, 64
+    mass = np.concatenate([np.linspace(10.0, 31.0, 20), np.full(20, 32.0)])
+    lam_probe = np.broadcast_to(N_pr / mass, (3, 2, n_blocks)).copy()
+    lam_probe[:, 1] *= 1.01  # a second run 1 % off: known spread
+    dens = np.full((3, 2, n_blocks, 3), 0.5)
+    est = mt.probe_estimates(lam_probe, dens, N_pr, groups=("A", "B", "C"))
+    assert est.dof == 3
+    np.testing.assert_allclose(est.run["B"], [2.0, 2.02])
+    # parts: the first quarter reads the rising mass, the last two the stationary value
+    values, errors = est.parts["C"]
+    assert values[0] == pytest.approx(N_pr / mass[:10].mean() * 1.005, rel=1e-4)
+    np.testing.assert_allclose(values[2:], 2.01)
+    np.testing.assert_allclose(errors[2:], 2.01 * est.rel_sd / math.sqrt(2))
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(lam_probe=np.ones((2, 2, 40))), "lam_probe"),
+    (dict(lam_probe=-np.ones((3, 2, 40))), "lam_probe"),
+    (dict(bulk_density=np.ones((3, 2, 40, 2))), "bulk_density"),
+    (dict(N_pr=0), "N_pr"),
+    (dict(n_parts=1), "n_parts"),
+    (dict(n_parts=21), "lam_probe"),
+    (dict(groups=(("A", "B"), ("B", "C"))), "groups"),
+    (dict(groups=(("A", "X"),)), "groups"),
+    (dict(groups=(("A",), ("B",), ("C",)), lam_probe=np.ones((3, 1, 40)),
+          bulk_density=np.ones((3, 1, 40, 3))), "groups"),
+])
+def test_probe_estimates_validation(kwargs, name):
+    args = dict(lam_probe=np.ones((3, 2, 40)), bulk_density=np.ones((3, 2, 40, 3)), N_pr=16)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=name):
+        mt.probe_estimates(**args)

@@ -133,3 +133,19 @@ def test_zrp_local_lambda_is_minus_log_fugacity():
     d, x = mt.zrp_densities(z, 6, canonical=False)
     assert np.allclose(_zrp_lambda(d), -np.log(x * z), rtol=1e-12)
     assert math.isclose(_zrp_lambda(float(d[1])), -math.log(x), rel_tol=1e-12)
+
+
+def test_probe_branch_lambda_conserves_the_mass():
+    rho, rho_pr, N_b, N_pr = 0.5, 0.2, 512, 64
+    th = mt.three_branch_theory(rho)
+    assert mt.probe_branch_lambda(rho, rho_pr, N_b, 0, "B") == pytest.approx(th["lam"]["B"], rel=1e-14)
+    for b in "ABC":
+        lam = mt.probe_branch_lambda(rho, rho_pr, N_b, N_pr, b)
+        # flux balance (eq. 18) scales every branch by the same factor as the touched one
+        dens = {nu: th["density"][nu] * th["lam"][b] / lam for nu in "ABC"}
+        total = N_b * sum(dens.values()) + N_pr * dens[b]
+        assert total == pytest.approx(3 * N_b * rho + N_pr * rho_pr, rel=1e-13)
+    with pytest.raises(ValueError, match="branch"):
+        mt.probe_branch_lambda(rho, rho_pr, N_b, N_pr, "D")
+    with pytest.raises(ValueError, match="rho_pr"):
+        mt.probe_branch_lambda(rho, -0.1, N_b, N_pr, "A")

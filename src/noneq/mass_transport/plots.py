@@ -12,8 +12,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
 from ..style import COLORS
 
-__all__ = ["draw_ring_dynamics", "draw_probe_contact", "draw_three_branch", "plot_fig3", "plot_fig6",
-           "plot_fig7", "plot_finite_size"]
+__all__ = ["draw_ring_dynamics", "draw_probe_contact", "draw_three_branch", "plot_fig3", "plot_fig5",
+           "plot_probe_parts", "plot_probe_bulk", "plot_fig6", "plot_fig7", "plot_finite_size"]
 
 #: Marker of each branch in Figs. 6 and 7.
 MARKERS = {"A": "o", "B": "s", "C": "^"}
@@ -146,6 +146,95 @@ def plot_fig3(ax, curves, t_max, rho_pr):
     ax.minorticks_off()
     ax.set_yticks([1, 2, 3, 5], ["1", "2", "3", "5"])
     ax.legend()
+    return ax
+
+
+def plot_fig5(ax, times, lam_probe, lam_pred, rho_pr, shade_from=None):
+    """Fig. 5: the chemical potential of a probe on each branch after the contact at ``t = 0``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    times : array (n_blocks,)
+        Block end times after the contact.
+    lam_probe : dict
+        Branch ("A", "B", "C") to the probe's ``N_pr / M_pr`` per block, one run
+        ``(n_blocks,)`` or several ``(n_runs, n_blocks)`` (one colour per branch).
+    lam_pred : dict
+        Branch to the predicted final value (dashed), e.g. :func:`~noneq.mass_transport.probe_branch_lambda`.
+    rho_pr : float
+        Initial probe density (> 0); the curves start at ``1 / rho_pr`` before the contact.
+    shade_from : float, optional
+        Shade ``t >= shade_from`` (the averaged part of the runs).
+    """
+    times = np.asarray(times, dtype=float)
+    t = np.concatenate([[-0.05 * times[-1], 0.0], times])
+    for (b, lam), c in zip(lam_probe.items(), COLORS):
+        for k, row in enumerate(np.atleast_2d(lam)):
+            ax.plot(t, np.concatenate([[1 / rho_pr] * 2, row]), color=c, lw=1.0 if np.ndim(lam) > 1 else 1.2,
+                    label=f"probe in {b}" if k == 0 else None)
+        ax.axhline(lam_pred[b], color=c, ls="--", lw=1)
+    if shade_from is not None:
+        ax.axvspan(shade_from, times[-1], color="0.9", zorder=0, lw=0)
+    ax.axvline(0, color="k", ls=":", lw=1)
+    ax.set(xlabel="$t$", ylabel=r"$\tilde\lambda_\nu(t)$", ylim=(0, 1.1 / rho_pr))
+    ax.legend()
+    return ax
+
+
+def plot_probe_parts(ax, t_edges, parts, lam_pred):
+    """The probe value over consecutive parts of the measurement (stationarity of Fig. 5).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    t_edges : array (n_parts + 1,)
+        Start and end times of the parts.
+    parts : dict
+        Group label (e.g. "A", "B,C") to ``(values, errors)`` per part, as in
+        :attr:`~noneq.mass_transport.ProbeEstimates.parts`.
+    lam_pred : dict
+        Group label to the predicted final value (dashed).
+    """
+    edges = np.asarray(t_edges, dtype=float)
+    mid, half = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
+    for (label, (values, errors)), c in zip(parts.items(), (COLORS[0], COLORS[1])):
+        ax.errorbar(mid, values, yerr=errors, xerr=half, fmt="o", color=c, ms=4, label=f"probe in {label}")
+        ax.axhline(lam_pred[label], color=c, ls="--", lw=1)
+    ax.set(xlabel="$t$ (part of the run)", ylabel=r"$N_{\rm pr}/\langle M_{\rm pr}\rangle$")
+    ax.legend()
+    return ax
+
+
+def plot_probe_bulk(ax, times, lam_probe, lam_bulk, lam_pred, t_from=0.0):
+    """A probe against the bulk of the branch it touches, relative to a prediction, over time.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    times : array (n_blocks,)
+        Block end times.
+    lam_probe, lam_bulk : dict
+        Branch to the probe's ``N_pr / M_pr`` and to the bulk ``1 / rho_nu`` of the
+        touched branch per block, ``(n_blocks,)`` or ``(n_runs, n_blocks)``; the probe
+        is drawn solid from ``t_from`` on, the bulk dotted.
+    lam_pred : dict
+        Branch to the value the percentages are taken against.
+    t_from : float
+        First time of the probe curves (e.g. one relaxation time after the contact).
+    """
+    times = np.asarray(times, dtype=float)
+    keep = times >= t_from
+    for (b, lam), c in zip(lam_probe.items(), COLORS):
+        pred = lam_pred[b]
+        for k, (row, bulk) in enumerate(zip(np.atleast_2d(lam), np.atleast_2d(lam_bulk[b]))):
+            ax.plot(times[keep], 100 * (row[keep] / pred - 1), color=c, lw=1.0,
+                    label=f"probe in {b}" if k == 0 else None)
+            ax.plot(times, 100 * (bulk / pred - 1), color=c, lw=1.0, ls=":",
+                    label=f"bulk of {b}" if k == 0 else None)
+    ax.axhline(0, color="k", ls="--", lw=1)
+    ax.set(xlabel="$t$", ylabel=r"$\tilde\lambda/\tilde\lambda_{\rm eq.\,17}-1$ (%)")
+    ax.legend(ncol=3, fontsize="small")
     return ax
 
 

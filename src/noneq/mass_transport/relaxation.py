@@ -11,7 +11,10 @@ contact site, so its total mass ``M_pr(t)`` approaches its final value on a time
   log-log, with the covariance of ``(ln c, z)`` for extrapolations;
 * :func:`probe_relaxation` -- independent runs of
   :func:`~noneq.mass_transport.simulate_three_branch` with a probe on one branch,
-  returning the probe mass per block.
+  returning the probe mass per block;
+* :func:`probe_estimates` -- what independent Fig. 5 runs say once the probes
+  have relaxed: the probe's and the bulk's chemical potential per branch, with
+  errors from the run-to-run spread, and the same by parts of the run.
 
 For ``p = 1`` the probe is a directed ring whose linearised hydrodynamics is
 advection at the kinematic-wave speed ``dPhi/drho = 2 rho`` (``Phi = rho**2``, eq. 11
@@ -32,8 +35,8 @@ from ..rng import spawn_seeds
 from .graphs import BRANCHES
 from .models import simulate_three_branch
 
-__all__ = ["RelaxationFit", "PowerLawFit", "ProbeRelaxation", "fit_relaxation", "fit_power_law",
-           "probe_relaxation", "probe_tau_advective"]
+__all__ = ["RelaxationFit", "PowerLawFit", "ProbeRelaxation", "ProbeEstimates", "fit_relaxation", "fit_power_law",
+           "probe_relaxation", "probe_tau_advective", "probe_estimates"]
 
 
 @dataclass(frozen=True)
@@ -386,3 +389,131 @@ def probe_relaxation(N_pr, N_b, rho=0.5, branch="B", t_max=None, *, n_seed=8, n_
         sec += r.seconds
     times = (np.arange(n_blocks) + 0.5) * t_max / n_blocks
     return ProbeRelaxation(N_pr, N_b, branch, times, np.array(mass), np.array(dens), sec)
+
+
+@dataclass(frozen=True)
+class ProbeEstimates:
+    """Result of :func:`probe_estimates`.
+
+    Attributes
+    ----------
+    groups : dict
+        Label (e.g. ``"B,C"``) to the tuple of branches pooled under it.
+    run : dict
+        Branch to the array ``(n_rep,)`` of each run's probe value over the second
+        half of its measurement.
+    probe, bulk : dict
+        Label to ``(value, standard error)``: the probe's ``N_pr / <M_pr>`` and the
+        touched branch's bulk ``1 / rho_nu`` over the second halves of the group's runs.
+    parts : dict
+        Label to ``(values, errors)``, arrays ``(n_parts,)``: the probe value over
+        each of ``n_parts`` equal consecutive parts of the measurement.
+    rel_sd, bulk_rel_sd : float
+        Pooled relative standard deviation of one run's probe value and bulk value.
+    dof : int
+        Degrees of freedom of the pooled spreads, ``sum_g (n_g - 1)``.
+    n_parts : int
+        Parts of the measurement in :attr:`parts`.
+    """
+
+    groups: dict
+    run: dict
+    probe: dict
+    bulk: dict
+    parts: dict
+    rel_sd: float
+    bulk_rel_sd: float
+    dof: int
+    n_parts: int
+
+
+def _pooled(values, groups):
+    """Group means, their standard errors and the pooled relative spread of ``values[branch]`` (1-d arrays)."""
+    pooled = {label: np.concatenate([values[b] for b in bs]) for label, bs in groups.items()}
+    means = {label: float(v.mean()) for label, v in pooled.items()}
+    dev = np.concatenate([v / means[label] - 1.0 for label, v in pooled.items()])
+    dof = sum(v.size - 1 for v in pooled.values())
+    rel = float(np.sqrt(np.sum(dev ** 2) / dof))
+    return {label: (means[label], means[label] * rel / math.sqrt(v.size)) for label, v in pooled.items()}, rel, dof
+
+
+def probe_estimates(lam_probe, bulk_density, N_pr, groups=(("A",), ("B", "C")), n_parts=4):
+    """Probe and bulk chemical potentials of independent Fig. 5 runs, with errors from their spread.
+
+    The value of one run is ``N_pr / <M_pr>`` over the second half of its
+    measurement after the contact (the first half is left to the probe's
+    relaxation; its time ``tau`` grows as ``N_pr``, :func:`fit_relaxation`). Runs on
+    branches of one group (B and C when ``gamma_B = gamma_C``) are equivalent and
+    pooled. A 1024-site probe relaxes on ``tau ~ 3000``, so the blocks of one run are
+    correlated over thousands of time units and a run has only a few independent
+    stretches: the errors come from the spread of the independent runs instead. Each
+    group's error is the standard error of its mean, from the runs' relative
+    deviations from their group means pooled over the groups (relative, because the
+    relative fluctuation of a probe's mass, ``~ 1 / sqrt(N_pr)``, hardly depends on the
+    branch), with ``sum_g (n_g - 1)`` degrees of freedom. The bulk value of a run is
+    ``1 / rho_nu`` of the branch its probe touches, over the same second half.
+
+    Parameters
+    ----------
+    lam_probe : array (3, n_rep, n_blocks)
+        The probe's ``N_pr / M_pr`` in equal consecutive blocks after the contact,
+        rows in the order A, B, C of the touched branch (as stored by the Fig. 5
+        sweep), at least 2 blocks per part.
+    bulk_density : array (3, n_rep, n_blocks, 3)
+        Bulk density of branches A, B, C in the same blocks (last axis), > 0.
+    N_pr : int
+        Probe size, >= 1.
+    groups : sequence of sequences of str
+        Disjoint groups of branches pooled together; together at least 2 runs more
+        than groups (at least one degree of freedom).
+    n_parts : int
+        Parts of the measurement for :attr:`ProbeEstimates.parts`, >= 2.
+
+    Returns
+    -------
+    ProbeEstimates
+
+    Raises
+    ------
+    ValueError
+        If an array is malformed or not positive, or ``groups`` or ``n_parts`` is invalid.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> lam = 2.0 * (1 + 0.01 * rng.standard_normal((3, 4, 40)))
+    >>> est = probe_estimates(lam, np.full((3, 4, 40, 3), 0.5), 1024)
+    >>> est.dof, round(est.probe["B,C"][0], 2), est.bulk["A"]
+    (10, 2.0, (2.0, 0.0))
+    """
+    lam = validate.array("lam_probe", lam_probe, ndim=3, lo=0.0, lo_open=True)
+    if lam.shape[0] != len(BRANCHES):
+        raise ValueError(f"lam_probe must have one row per branch (3), got shape {lam.shape}")
+    n_rep, n_blocks = lam.shape[1:]
+    dens = validate.array("bulk_density", bulk_density, ndim=4, shape=lam.shape + (3,), lo=0.0, lo_open=True)
+    N_pr = validate.integer("N_pr", N_pr, 1)
+    n_parts = validate.integer("n_parts", n_parts, 2)
+    if n_blocks < 2 * n_parts:
+        raise ValueError(f"lam_probe must have at least 2 blocks per part ({2 * n_parts}), got {n_blocks}")
+    try:
+        groups = {",".join(g): tuple(validate.choice("groups", b, BRANCHES) for b in g) for g in groups}
+    except TypeError:
+        raise ValueError(f"groups must be a sequence of sequences of branches, got {groups!r}") from None
+    used = [b for g in groups.values() for b in g]
+    if not groups or len(used) != len(set(used)) or min(map(len, groups.values())) == 0:
+        raise ValueError(f"groups must be non-empty disjoint groups of branches, got {list(groups)}")
+    if len(used) * n_rep - len(groups) < 1:
+        raise ValueError("groups must hold at least one run more than groups (one degree of freedom)")
+    row = {b: k for k, b in enumerate(BRANCHES)}
+    half = n_blocks // 2
+    mass = N_pr / lam  # probe mass per block
+    run = {b: N_pr / mass[row[b], :, half:].mean(axis=1) for b in used}
+    probe, rel, dof = _pooled(run, groups)
+    bulk_run = {b: 1.0 / dens[row[b], :, half:, row[b]].mean(axis=1) for b in used}
+    bulk, bulk_rel, _ = _pooled(bulk_run, groups)
+    cuts = np.array_split(np.arange(n_blocks), n_parts)
+    by_part = [_pooled({b: N_pr / mass[row[b]][:, c].mean(axis=1) for b in used}, groups)[0] for c in cuts]
+    parts = {label: (np.array([p[label][0] for p in by_part]), np.array([p[label][1] for p in by_part]))
+             for label in groups}
+    return ProbeEstimates(groups=groups, run=run, probe=probe, bulk=bulk, parts=parts, rel_sd=rel,
+                          bulk_rel_sd=bulk_rel, dof=dof, n_parts=n_parts)

@@ -31,6 +31,7 @@ __all__ = [
     "flux_theory",
     "alpha_theory",
     "three_branch_theory",
+    "probe_branch_lambda",
     "g_conservation_baseline",
     "zrp_fugacities",
     "zrp_densities",
@@ -225,6 +226,55 @@ def three_branch_theory(rho, gamma_B=0.5, gamma_C=0.5, eta=1.0, kappa=(1 / 3, 1 
     lam = {b: (_local_lambda(dens[b], eta) if dens[b] > 0 else np.inf) for b in BRANCHES}
     flux = {b: _bulk_flux(dens[b], eta) for b in BRANCHES}
     return ThreeBranchTheory(density=dens, lam=lam, flux=flux)
+
+
+def probe_branch_lambda(rho, rho_pr, N_b, N_pr, branch, gamma_B=0.5, gamma_C=0.5, eta=1.0):
+    """Eq. (17) for Fig. 5: the chemical potential a probe reads, counting the mass it takes.
+
+    Flux balance fixes the ratios ``rho_nu / rho_A`` (eq. 18, :func:`three_branch_theory`).
+    A probe of ``N_pr`` sites with ``f = 1`` attached to branch ``nu`` ends at the
+    branch's local chemical potential, i.e. at density ``rho_nu / eta``, so the
+    conserved mass of the three branches of ``N_b`` sites and of the probe is shared as
+    ``N_b sum_mu rho_mu + N_pr rho_nu / eta = 3 N_b rho + N_pr rho_pr``.
+
+    Parameters
+    ----------
+    rho : float
+        Global density of the main system before the contact, > 0.
+    rho_pr : float
+        Initial density of the probe, >= 0 (its mass joins the conserved mass).
+    N_b, N_pr : int
+        Sites per branch (>= 1) and probe sites (>= 0).
+    branch : str
+        The branch the probe touches, "A", "B" or "C".
+    gamma_B, gamma_C, eta : float
+        As in :func:`three_branch_theory`.
+
+    Returns
+    -------
+    float
+        ``eta / rho_nu``: the probe's and the branch's chemical potential at the end.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range.
+
+    Examples
+    --------
+    >>> round(probe_branch_lambda(0.5, 0.2, 43348, 0, "B"), 4)  # no probe: eq. (17)
+    2.2761
+    >>> round(probe_branch_lambda(0.5, 0.2, 43348, 1024, "B"), 4)  # Fig. 5
+    2.2847
+    """
+    rho_pr = validate.real("rho_pr", rho_pr, 0.0)
+    N_b = validate.integer("N_b", N_b, 1)
+    N_pr = validate.integer("N_pr", N_pr, 0)
+    branch = validate.choice("branch", branch, BRANCHES)
+    th = three_branch_theory(rho, gamma_B, gamma_C, eta)
+    mass = 3 * N_b * rho + N_pr * rho_pr
+    scale = mass / (N_b * sum(th.density.values()) + N_pr * th.density[branch] / eta)
+    return float(eta / (scale * th.density[branch]))
 
 
 def g_conservation_baseline(ell, rho_nu, sizes, densities, eta=1.0):
