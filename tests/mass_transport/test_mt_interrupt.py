@@ -330,9 +330,11 @@ def test_cli_parallel_run_stops_when_only_the_parent_is_interrupted():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=3)
+        for w in alive:  # never leave a worker running, whatever failed above
+            w.kill()
     assert "KeyboardInterrupt" in err
     assert latency < 3.0, latency
-    gone, alive = psutil.wait_procs(workers, timeout=3)
     assert not alive
 
 
