@@ -215,11 +215,12 @@ def plot_probe_bulk(ax, times, lam_probe, lam_bulk, lam_pred, t_from=0.0):
     times : array (n_blocks,)
         Block end times.
     lam_probe, lam_bulk : dict
-        Branch to the probe's ``N_pr / M_pr`` and to the bulk ``1 / rho_nu`` of the
-        touched branch per block, ``(n_blocks,)`` or ``(n_runs, n_blocks)``; the probe
-        is drawn solid from ``t_from`` on, the bulk dotted.
+        Branch, or label of a group of branches (e.g. "B,C"), to the probe's
+        ``N_pr / M_pr`` and to the bulk ``1 / rho_nu`` of the touched branch per block,
+        ``(n_blocks,)`` or ``(n_runs, n_blocks)``; the probe is drawn solid from
+        ``t_from`` on, the bulk dotted.
     lam_pred : dict
-        Branch to the value the percentages are taken against.
+        Same keys: the value the percentages are taken against.
     t_from : float
         First time of the probe curves (e.g. one relaxation time after the contact).
     """
